@@ -1,0 +1,102 @@
+"""Items and events: identity keys make every step safe to repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from alerts.models import Change, Event, Item
+from alerts.store import codec
+from alerts.store.schema import changes, events, items
+
+
+def _insert_ignore(conn: Connection, table: object) -> object:
+    dialect = conn.dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)  # type: ignore[arg-type]
+
+
+def add_items(conn: Connection, batch: Sequence[Item], now: datetime) -> list[Item]:
+    """Record ``batch``; return the items not seen before (by feed and identity key)."""
+    if not batch:
+        return []
+    feed_names = {i.feed for i in batch}
+    rows = conn.execute(
+        select(items.c.feed, items.c.key).where(
+            items.c.feed.in_(feed_names), items.c.key.in_([i.key for i in batch])
+        )
+    )
+    known = {(r.feed, r.key) for r in rows}
+    fresh: dict[tuple[str, str], Item] = {}
+    for item in batch:
+        fresh.setdefault((item.feed, item.key), item)
+    new = [i for k, i in fresh.items() if k not in known]
+    if not new:
+        return []
+    stmt = _insert_ignore(conn, items)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["feed", "key"])  # type: ignore[attr-defined]
+    conn.execute(
+        stmt,
+        [
+            {"feed": i.feed, "key": i.key, "published": i.published, "seen_at": now,
+             "title": i.title[:2000], "link": i.link}
+            for i in new
+        ],
+    )
+    return new
+
+
+def mark_item(conn: Connection, item: Item, event_id: str | None, alerted: bool) -> None:
+    """Note which event an item joined and whether it was processed for alerting."""
+    conn.execute(
+        update(items)
+        .where(items.c.feed == item.feed, items.c.key == item.key)
+        .values(event_id=event_id, alerted=alerted)
+    )
+
+
+def open_events(conn: Connection, since: datetime) -> list[Event]:
+    """Unresolved events seen since ``since``."""
+    rows = conn.execute(
+        select(events.c.data).where(events.c.resolved.is_(False), events.c.last_seen >= since)
+    )
+    return [codec.loads(r.data) for r in rows]
+
+
+def get_event(conn: Connection, event_id: str) -> Event | None:
+    """One event by id, or None."""
+    row = conn.execute(select(events.c.data).where(events.c.id == event_id)).first()
+    return codec.loads(row.data) if row else None
+
+
+def save_event(conn: Connection, event: Event) -> None:
+    """Insert or replace the event row."""
+    values = {
+        "country": event.countries[0] if event.countries else None,
+        "category": event.category.value,
+        "severity": event.severity,
+        "max_severity": event.max_severity,
+        "revision": event.revision,
+        "resolved": event.resolved,
+        "first_seen": event.first_seen,
+        "last_seen": event.last_seen,
+        "data": codec.dumps(event),
+    }
+    stmt = _insert_ignore(conn, events).values(id=event.id, **values)
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=["id"], set_=values)  # type: ignore[attr-defined]
+    )
+
+
+def record_change(conn: Connection, change: Change, now: datetime) -> bool:
+    """Log a notifying change once per (event, revision); False if already logged."""
+    stmt = _insert_ignore(conn, changes).values(
+        event_id=change.event.id, revision=change.event.revision,
+        reason=change.reason.value, detail=change.detail, at=now,
+    )
+    stmt = stmt.on_conflict_do_nothing().returning(changes.c.id)  # type: ignore[attr-defined]
+    # rowcount is not reliable for ON CONFLICT on every driver; RETURNING is.
+    return conn.execute(stmt).first() is not None
