@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from alerts.store.records import upsert_insert
 from alerts.store.schema import digest_entries
 
 
@@ -31,9 +31,8 @@ class DigestEntry:
 
 def add(conn: Connection, entry: DigestEntry) -> bool:
     """Hold an event revision for a receiver's digest; False if it is already held."""
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
     values = {k: v for k, v in entry.__dict__.items() if k != "id"}
-    stmt = module.insert(digest_entries).values(**values).on_conflict_do_nothing()
+    stmt = upsert_insert(conn, digest_entries).values(**values).on_conflict_do_nothing()
     return conn.execute(stmt.returning(digest_entries.c.id)).first() is not None
 
 

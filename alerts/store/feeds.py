@@ -49,8 +49,15 @@ def sync(conn: Connection, configured: Sequence[tuple[str, str]]) -> None:
             conn.execute(
                 update(feeds)
                 .where(feeds.c.name == name)
-                .values(url=url, config_url=url, etag=None, last_modified=None, body_hash=None,
-                        disabled=False, disabled_reason=None)
+                .values(
+                    url=url,
+                    config_url=url,
+                    etag=None,
+                    last_modified=None,
+                    body_hash=None,
+                    disabled=False,
+                    disabled_reason=None,
+                )
             )
 
 

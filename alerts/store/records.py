@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.models import Change, Event, Item
@@ -13,10 +13,11 @@ from alerts.store import codec
 from alerts.store.schema import changes, events, items
 
 
-def _insert_ignore(conn: Connection, table: object) -> object:
-    dialect = conn.dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)  # type: ignore[arg-type]
+def upsert_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that supports ON CONFLICT on this connection's backend (both have it)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def add_items(conn: Connection, batch: Sequence[Item], now: datetime) -> list[Item]:
@@ -36,13 +37,19 @@ def add_items(conn: Connection, batch: Sequence[Item], now: datetime) -> list[It
     new = [i for k, i in fresh.items() if k not in known]
     if not new:
         return []
-    stmt = _insert_ignore(conn, items)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["feed", "key"])  # type: ignore[attr-defined]
+    stmt = upsert_insert(conn, items)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["feed", "key"])
     conn.execute(
         stmt,
         [
-            {"feed": i.feed, "key": i.key, "published": i.published, "seen_at": now,
-             "title": i.title[:2000], "link": i.link}
+            {
+                "feed": i.feed,
+                "key": i.key,
+                "published": i.published,
+                "seen_at": now,
+                "title": i.title[:2000],
+                "link": i.link,
+            }
             for i in new
         ],
     )
@@ -85,18 +92,19 @@ def save_event(conn: Connection, event: Event) -> None:
         "last_seen": event.last_seen,
         "data": codec.dumps(event),
     }
-    stmt = _insert_ignore(conn, events).values(id=event.id, **values)
-    conn.execute(
-        stmt.on_conflict_do_update(index_elements=["id"], set_=values)  # type: ignore[attr-defined]
-    )
+    stmt = upsert_insert(conn, events).values(id=event.id, **values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
 def record_change(conn: Connection, change: Change, now: datetime) -> bool:
     """Log a notifying change once per (event, revision); False if already logged."""
-    stmt = _insert_ignore(conn, changes).values(
-        event_id=change.event.id, revision=change.event.revision,
-        reason=change.reason.value, detail=change.detail, at=now,
+    stmt = upsert_insert(conn, changes).values(
+        event_id=change.event.id,
+        revision=change.event.revision,
+        reason=change.reason.value,
+        detail=change.detail,
+        at=now,
     )
-    stmt = stmt.on_conflict_do_nothing().returning(changes.c.id)  # type: ignore[attr-defined]
     # rowcount is not reliable for ON CONFLICT on every driver; RETURNING is.
-    return conn.execute(stmt).first() is not None
+    returning = stmt.on_conflict_do_nothing().returning(changes.c.id)
+    return conn.execute(returning).first() is not None

@@ -1,0 +1,91 @@
+"""``alerts run``: APScheduler jobs that call ``App.poll`` and ``App.flush`` with the clock.
+
+Feeds keep their own interval in the database (``next_poll_after``), so one short poll
+tick serves every feed and several instances share the work through leases; the flush job
+sends the outbox. SIGINT/SIGTERM stop new jobs and wait for the running ones, so a send in
+flight finishes and is marked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from alerts.app import App
+
+log = logging.getLogger("alerts.scheduler")
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    """The wall clock, aware UTC: only the shells read it."""
+    return datetime.now(UTC)
+
+
+class Runner:
+    """Runs poll and flush on a schedule until told to stop."""
+
+    def __init__(
+        self, app: App, *, poll_seconds: float, flush_seconds: float, clock: Clock = utcnow
+    ) -> None:
+        self.app, self.clock = app, clock
+        self.poll_seconds, self.flush_seconds = poll_seconds, flush_seconds
+        self.stopping = asyncio.Event()
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def run(self) -> None:
+        """Schedule the jobs, run until SIGINT/SIGTERM, then finish what is in flight."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stopping.set)
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        scheduler.add_job(
+            self._guard,
+            "interval",
+            args=[self.app.poll],
+            id="poll",
+            seconds=self.poll_seconds,
+            next_run_time=self.clock(),
+            max_instances=1,
+            coalesce=True,
+        )
+        scheduler.add_job(
+            self._guard,
+            "interval",
+            args=[self.app.flush],
+            id="flush",
+            seconds=self.flush_seconds,
+            next_run_time=self.clock(),
+            max_instances=1,
+            coalesce=True,
+        )
+        scheduler.start()
+        log.info("running: poll every %ss, flush every %ss", self.poll_seconds, self.flush_seconds)
+        await self.stopping.wait()
+        log.info("stopping: waiting for %d running job(s)", len(self._running))
+        scheduler.shutdown(wait=False)
+        await asyncio.gather(*self._running, return_exceptions=True)
+        log.info("stopped")
+
+    async def _guard(self, job: Callable[[datetime], Awaitable[object]]) -> None:
+        # One reporting point: a failing job is logged and tried again at the next tick.
+        if self.stopping.is_set():
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
+        try:
+            result = await job(self.clock())
+            log.info("%s: %s", getattr(job, "__name__", "job"), result)
+        except Exception:
+            log.exception(
+                "%s failed; it runs again at the next tick", getattr(job, "__name__", "job")
+            )
+        finally:
+            self._running.discard(task)

@@ -1,0 +1,103 @@
+"""Building a running ``App`` from a config folder: the one place that creates IO clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy import Engine
+
+from alerts import __version__
+from alerts.app import App
+from alerts.classify import Classifier
+from alerts.config import Config, load_config
+from alerts.deliver import Sender
+from alerts.fetch import Fetcher, FetchPolicy
+from alerts.gazetteer import load as load_gazetteer
+from alerts.models import Whereabouts
+from alerts.render import Renderer
+from alerts.roster import Roster
+from alerts.settings import Settings
+from alerts.smtpconf import SmtpSettings
+from alerts.store import staff as staff_rows
+from alerts.store.db import connect, upgrade
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def resolve_place(name: str) -> Whereabouts | None:
+    """A place name an officer wrote ("Bamako", "BKO", "Nairobi, Kenya") on the map."""
+    place = load_gazetteer().resolve(name)
+    if place is None:
+        return None
+    return Whereabouts(place.name, place.country, place.lat, place.lon)
+
+
+def load(folder: Path) -> Config:
+    """The officers' configuration in ``folder``, checked (raises ConfigError)."""
+    return load_config(folder, resolve_place)
+
+
+def open_database(settings: Settings) -> Engine:
+    """The database engine, with the schema upgraded to the newest migration."""
+    engine = connect(settings.database.url)
+    upgrade(engine)
+    return engine
+
+
+def roster(config: Config, engine: Engine) -> Roster:
+    """People and itineraries from staff.yaml plus those imported into the database."""
+    with engine.connect() as conn:
+        people = staff_rows.load_people(conn)
+        segments = staff_rows.load_segments(conn)
+    return Roster.build([*config.people, *people], [*config.segments, *segments])
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings:
+    """The mail server settings record for the delivery stage."""
+    return SmtpSettings.from_section(settings.smtp)
+
+
+def renderer(config: Config) -> Renderer:
+    """The template renderer for advisories and notices."""
+    settings = config.settings
+    return Renderer(
+        settings.templates or TEMPLATES, sender=settings.smtp.sender, org_name=settings.org_name
+    )
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """Timeouts, size cap, concurrency and the User-Agent that names us and a contact."""
+    p = settings.polling
+    return FetchPolicy(
+        total_timeout=p.timeout_seconds,
+        max_bytes=p.max_bytes,
+        concurrency=p.concurrency,
+        per_host=p.per_host,
+        host_spacing=p.host_spacing_seconds,
+        user_agent=f"alerts/{__version__} (travel-security alerting; +mailto:{p.contact})",
+    )
+
+
+@asynccontextmanager
+async def open_app(config: Config) -> AsyncIterator[App]:
+    """A ready App: database upgraded, HTTP session open; closed cleanly on exit."""
+    engine = open_database(config.settings)
+    policy = fetch_policy(config.settings)
+    connector = aiohttp.TCPConnector(limit=policy.concurrency, limit_per_host=policy.per_host)
+    try:
+        async with aiohttp.ClientSession(connector=connector) as session:
+            yield App(
+                config,
+                engine,
+                fetcher=Fetcher(session, policy),
+                sender=Sender(smtp_settings(config.settings)),
+                renderer=renderer(config),
+                classify=Classifier(config.rules),
+                roster=roster(config, engine),
+                owner=config.settings.instance,
+            )
+    finally:
+        engine.dispose()

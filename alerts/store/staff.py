@@ -1,0 +1,125 @@
+"""Imported people and itinerary segments in the database.
+
+Saving is idempotent, keyed by the unique constraints: a person by email (updated in
+place), a segment by (email, place, start, end). Re-importing a file also replaces the
+segments that earlier imports of the same file gave the people it lists, so a trip
+cancelled in the travel system disappears with the next export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from alerts.models import Person, Segment, Whereabouts
+from alerts.staff import ImportResult
+from alerts.store.schema import people, segments
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    module = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def save(conn: Connection, result: ImportResult) -> None:
+    """Upsert the result's people and replace its segments (same file, same people)."""
+    save_people(conn, result.people, result.source)
+    save_segments(conn, result.segments, result.source)
+
+
+def save_people(conn: Connection, found: Iterable[Person], source: str) -> None:
+    """Insert or update each person by email."""
+    rows = [_person_row(p, source) for p in found]
+    if not rows:
+        return
+    stmt = _insert(conn, people)
+    changes = {key: stmt.excluded[key] for key in rows[0] if key != "email"}
+    conn.execute(stmt.on_conflict_do_update(index_elements=["email"], set_=changes), rows)
+
+
+def save_segments(conn: Connection, found: Iterable[Segment], source: str) -> None:
+    """Replace the segments from ``source`` for the people listed, then insert the new ones."""
+    rows = [_segment_row(s, source) for s in found]
+    emails = sorted({r["email"] for r in rows})
+    for chunk in range(0, len(emails), 500):  # stay under the bound-parameter limits
+        conn.execute(
+            delete(segments).where(
+                segments.c.source == source, segments.c.email.in_(emails[chunk : chunk + 500])
+            )
+        )
+    if rows:
+        conn.execute(_insert(conn, segments).on_conflict_do_nothing(), rows)
+
+
+def load_people(conn: Connection) -> list[Person]:
+    """Every imported person."""
+    return [_person(r) for r in conn.execute(select(people).order_by(people.c.email))]
+
+
+def load_segments(conn: Connection) -> list[Segment]:
+    """Every imported segment; equal places share one record to keep big rosters small."""
+    places: dict[tuple[str, str, float, float], Whereabouts] = {}
+    found = []
+    query = select(
+        segments.c.email,
+        segments.c.place_name,
+        segments.c.country,
+        segments.c.lat,
+        segments.c.lon,
+        segments.c.start,
+        segments.c.end,
+    ).order_by(segments.c.id)
+    for email, name, country, lat, lon, start, end in conn.execute(query):
+        key = (name, country, lat, lon)
+        place = places.get(key)
+        if place is None:
+            place = places[key] = Whereabouts(name, country, lat, lon)
+        found.append(Segment(email, place, start, end))
+    return found
+
+
+def _person_row(person: Person, source: str) -> dict[str, Any]:
+    home = person.home
+    quiet = person.quiet_hours
+    return {
+        "email": person.email.lower(),
+        "name": person.name,
+        "language": person.language,
+        "home_name": home.name if home else None,
+        "home_country": home.country if home else None,
+        "home_lat": home.lat if home else None,
+        "home_lon": home.lon if home else None,
+        "timezone": person.timezone,
+        "quiet_start": quiet[0] if quiet else None,
+        "quiet_end": quiet[1] if quiet else None,
+        "groups": ",".join(person.groups),
+        "source": source,
+    }
+
+
+def _segment_row(segment: Segment, source: str) -> dict[str, Any]:
+    place = segment.place
+    return {
+        "email": segment.email.lower(),
+        "place_name": place.name,
+        "country": place.country,
+        "lat": place.lat,
+        "lon": place.lon,
+        "start": segment.start,
+        "end": segment.end,
+        "source": source,
+    }
+
+
+def _person(row: Any) -> Person:
+    home = None
+    if row.home_lat is not None and row.home_lon is not None:
+        home = Whereabouts(row.home_name or "", row.home_country or "", row.home_lat, row.home_lon)
+    quiet = None
+    if row.quiet_start is not None and row.quiet_end is not None:
+        quiet = (int(row.quiet_start), int(row.quiet_end))
+    groups = tuple(g for g in (row.groups or "").split(",") if g)
+    return Person(row.email, row.name, row.language, home, row.timezone, quiet, groups)

@@ -1,0 +1,111 @@
+"""Real local servers and a config folder for whole-service tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from aiohttp import web
+
+
+class FeedServer:
+    """An HTTP server on 127.0.0.1 whose feeds the test rewrites between polls.
+
+    ``bodies[path]`` is served with an ETag so unchanged feeds answer 304; a path set to an
+    int is answered with that status; ``raw`` bodies are served as given (HTML pages...).
+    """
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, bytes | int] = {}
+        self.content_types: dict[str, str] = {}
+        self.hits: dict[str, int] = {}
+        self.base = ""
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["path"]
+        self.hits[path] = self.hits.get(path, 0) + 1
+        body = self.bodies.get(path)
+        if body is None:
+            raise web.HTTPNotFound()
+        if isinstance(body, int):
+            return web.Response(status=body, text=f"status {body}")
+        etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        ctype = self.content_types.get(path, "application/rss+xml; charset=utf-8")
+        return web.Response(body=body, headers={"ETag": etag, "Content-Type": ctype})
+
+    def url(self, path: str) -> str:
+        """The URL of ``path`` on this server."""
+        return f"{self.base}/{path}"
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[FeedServer]:
+        """Serve until the block ends."""
+        app = web.Application()
+        app.router.add_get("/{path:.*}", self._serve)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self.base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        try:
+            yield self
+        finally:
+            await runner.cleanup()
+
+
+def rss(items: list[dict[str, Any]], title: str = "Test feed") -> bytes:
+    """An RSS 2.0 document of ``items`` (title, summary, link, guid, published datetime)."""
+    entries = "".join(
+        f"<item><title>{i['title']}</title><link>{i['link']}</link>"
+        f"<guid>{i.get('guid', i['link'])}</guid>"
+        f"<pubDate>{format_datetime(i['published'])}</pubDate>"
+        f"<description>{i['summary']}</description></item>"
+        for i in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://feed.test/</link><description>d</description>"
+        f"{entries}</channel></rss>"
+    ).encode()
+
+
+def write_config(
+    folder: Path,
+    *,
+    feeds: dict[str, str],
+    smtp_port: int,
+    db_url: str,
+    staff: dict[str, Any],
+    routes: dict[str, Any] | None = None,
+) -> Path:
+    """A config folder for a whole-service test."""
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "instance": "test",
+        "officers": ["desk@example.org"],
+        "database": {"url": db_url},
+        "smtp": {
+            "host": "127.0.0.1",
+            "port": smtp_port,
+            "local_hostname": "test.localhost",
+            "sender": "Security desk <alerts@example.org>",
+            "timeout": 10,
+        },
+        "polling": {"interval_minutes": 5, "timeout_seconds": 5, "host_spacing_seconds": 0},
+    }
+    files = {
+        "alerts.yaml": settings,
+        "feeds.yaml": {"feeds": [{"name": n, "url": u} for n, u in feeds.items()]},
+        "staff.yaml": staff,
+    }
+    if routes is not None:
+        files["routes.yaml"] = routes
+    for name, data in files.items():
+        (folder / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return folder
