@@ -84,7 +84,9 @@ class Settings(BaseSettings):
 
     instance: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     org_name: str = "Security desk"
-    officers: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["security-desk@example.org"])
+    officers: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["security-desk@example.org"]
+    )
     templates: Path | None = None  # None: the templates/ folder that ships with the service
     database: DatabaseSettings = DatabaseSettings()
     smtp: SmtpSection = SmtpSection()
@@ -95,7 +97,9 @@ class Settings(BaseSettings):
     @field_validator("officers", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
-        return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        return (
+            [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        )
 
     @classmethod
     def settings_customise_sources(

@@ -9,7 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from alerts.models import Category, Change, ChangeReason, Event, Item, Place, PlaceKind, Signal, Source
+from alerts.models import (
+    Category,
+    Change,
+    ChangeReason,
+    Event,
+    Item,
+    Place,
+    PlaceKind,
+    Signal,
+    Source,
+)
 from alerts.store import codec, records
 from alerts.store import feeds as feed_rows
 from alerts.store.db import connect, upgrade
@@ -33,18 +43,29 @@ def _item(key: str, feed: str = "wire") -> Item:
 
 def _event(**kw: object) -> Event:
     base = Event(
-        id="ev-1", headline="Attack near Bamako airport", category=Category.TERRORISM,
-        severity=4, max_severity=4, signals=frozenset({Signal.AIRPORT_CLOSED}),
-        countries=("ML",), places=(Place("Bamako", "ML", 12.65, -8.0, PlaceKind.CITY),),
-        first_seen=T0, last_seen=T0, sources=(Source("wire", "https://w.test/1", "t", T0),),
-        revision=1, link_ids=frozenset({"gdacs:1"}), fingerprint=(1, 2, 3),
+        id="ev-1",
+        headline="Attack near Bamako airport",
+        category=Category.TERRORISM,
+        severity=4,
+        max_severity=4,
+        signals=frozenset({Signal.AIRPORT_CLOSED}),
+        countries=("ML",),
+        places=(Place("Bamako", "ML", 12.65, -8.0, PlaceKind.CITY),),
+        first_seen=T0,
+        last_seen=T0,
+        sources=(Source("wire", "https://w.test/1", "t", T0),),
+        revision=1,
+        link_ids=frozenset({"gdacs:1"}),
+        fingerprint=(1, 2, 3),
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
 def test_items_are_recorded_once_per_feed_and_key(engine: Engine) -> None:
     with engine.begin() as conn:
-        assert [i.key for i in records.add_items(conn, [_item("a"), _item("b"), _item("a")], T0)] == ["a", "b"]
+        assert [
+            i.key for i in records.add_items(conn, [_item("a"), _item("b"), _item("a")], T0)
+        ] == ["a", "b"]
     with engine.begin() as conn:
         new = records.add_items(conn, [_item("a"), _item("c"), _item("a", feed="other")], T0)
     assert sorted((i.feed, i.key) for i in new) == [("other", "a"), ("wire", "c")]
@@ -89,8 +110,9 @@ def test_an_officer_url_edit_resets_fetch_state_but_keeps_health(engine: Engine)
     with engine.begin() as conn:
         feed_rows.sync(conn, [("wire", "https://a.test/rss")])
         (state,) = feed_rows.load(conn, "wire")
-        feed_rows.save(conn, replace(state, etag='"e"', url="https://moved.test/rss",
-                                     items_seen=7), "me")
+        feed_rows.save(
+            conn, replace(state, etag='"e"', url="https://moved.test/rss", items_seen=7), "me"
+        )
         feed_rows.sync(conn, [("wire", "https://a.test/rss")])  # unchanged config: keep
         assert feed_rows.load(conn, "wire")[0].url == "https://moved.test/rss"
         feed_rows.sync(conn, [("wire", "https://c.test/rss")])  # officer edit: reset

@@ -12,8 +12,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, Row, and_, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.models import ChangeReason, Message
@@ -23,6 +24,7 @@ PENDING, SENT, DEAD = "pending", "sent", "dead"
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
+OUTAGE_CAP = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,19 @@ def _row(r: Row[tuple[object, ...]]) -> OutboxRow:
     )  # fmt: skip
 
 
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert(dialect: str) -> Any:
+    # Built once per dialect: building an Insert costs more than executing it.
+    if dialect not in _INSERTS:
+        module = postgresql if dialect == "postgresql" else sqlite
+        stmt = module.insert(outbox).on_conflict_do_nothing()
+        # rowcount is -1 on PostgreSQL with RETURNING: ask for the new id instead.
+        _INSERTS[dialect] = stmt.returning(outbox.c.id)
+    return _INSERTS[dialect]
+
+
 def enqueue(
     conn: Connection, msg: Message, now: datetime, not_before: datetime | None = None
 ) -> bool:
@@ -66,15 +81,13 @@ def enqueue(
 
     ``not_before`` holds the message (quiet hours) until that time.
     """
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = module.insert(outbox).values(
-        event_id=msg.event_id, revision=msg.revision, recipient=msg.recipient,
-        reason=msg.reason.value, subject=msg.subject, message_id=msg.message_id, raw=msg.raw,
-        status=PENDING, attempts=0, next_attempt_at=max(now, not_before or now), created_at=now,
-    )  # fmt: skip
-    # rowcount is -1 on PostgreSQL with RETURNING: ask for the new id instead.
-    result = conn.execute(stmt.on_conflict_do_nothing().returning(outbox.c.id))
-    return result.first() is not None
+    values = {
+        "event_id": msg.event_id, "revision": msg.revision, "recipient": msg.recipient,
+        "reason": msg.reason.value, "subject": msg.subject, "message_id": msg.message_id,
+        "raw": msg.raw, "status": PENDING, "attempts": 0,
+        "next_attempt_at": max(now, not_before or now), "created_at": now,
+    }  # fmt: skip
+    return conn.execute(_insert(conn.dialect.name), values).first() is not None
 
 
 def claim(
@@ -106,22 +119,26 @@ def claim(
     return sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
 
 
+_MARK_SENT = (
+    update(outbox)
+    .where(outbox.c.id == bindparam("row_id"))
+    .values(status=SENT, sent_at=bindparam("at"), claimed_by=None, claimed_until=None,
+            last_error=None)
+)  # fmt: skip
+
+
 def mark_sent(conn: Connection, id: int, now: datetime) -> None:
     """The server accepted row ``id``: it is never sent again."""
-    conn.execute(
-        update(outbox)
-        .where(outbox.c.id == id)
-        .values(status=SENT, sent_at=now, claimed_by=None, claimed_until=None, last_error=None)
-    )
+    conn.execute(_MARK_SENT, {"row_id": id, "at": now})
 
 
-def backoff(attempts: int, rand: float) -> timedelta:
-    """Wait before attempt ``attempts + 1``: 1, 2, 4 ... minutes up to 6 h, with jitter.
+def backoff(attempts: int, rand: float, cap: timedelta = BACKOFF_CAP) -> timedelta:
+    """Wait before attempt ``attempts + 1``: 1, 2, 4 ... minutes up to ``cap``, with jitter.
 
     ``rand`` in [0, 1) spreads the second half of the wait, so rows that failed together
     (a server outage) do not all come back in the same second.
     """
-    step: timedelta = min(BACKOFF_CAP, BACKOFF_BASE * (1 << min(max(0, attempts - 1), 20)))
+    step: timedelta = min(cap, BACKOFF_BASE * (1 << min(max(0, attempts - 1), 20)))
     return step / 2 + step / 2 * rand
 
 
@@ -134,21 +151,27 @@ def mark_retry(
     *,
     max_attempts: int = MAX_ATTEMPTS,
     rand: float | None = None,
+    counted: bool = True,
 ) -> str:
     """Row ``id`` failed for a passing reason; return ``"pending"`` or, out of attempts, ``"dead"``.
 
     ``attempts`` is the row's count including this try (``OutboxRow.attempts`` of the claim).
+    ``counted=False`` is for failures of the server, not of the message (it was down, TLS or
+    AUTH failed): the try does not count towards ``max_attempts`` and the wait stays short
+    (``OUTAGE_CAP``), so an outage of any length loses nothing and its end is noticed soon.
     """
-    if attempts >= max_attempts:
+    if counted and attempts >= max_attempts:
         mark_dead(conn, id, now, f"gave up after {attempts} attempts: {error}")
         return DEAD
-    wait = backoff(attempts, random.random() if rand is None else rand)
+    stored = attempts if counted else max(0, attempts - 1)
+    rand = random.random() if rand is None else rand
+    wait = backoff(attempts, rand, BACKOFF_CAP if counted else OUTAGE_CAP)
     conn.execute(
         update(outbox)
         .where(outbox.c.id == id)
         .values(
             status=PENDING,
-            attempts=attempts,
+            attempts=stored,
             next_attempt_at=now + wait,
             claimed_by=None,
             claimed_until=None,

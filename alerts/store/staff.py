@@ -55,8 +55,22 @@ def save_segments(conn: Connection, found: Iterable[Segment], source: str) -> No
 
 
 def load_people(conn: Connection) -> list[Person]:
-    """Every imported person."""
-    return [_person(r) for r in conn.execute(select(people).order_by(people.c.email))]
+    """Every imported person; equal home bases share one record."""
+    places: dict[tuple[Any, ...], Whereabouts] = {}
+    query = select(
+        people.c.email,
+        people.c.name,
+        people.c.language,
+        people.c.timezone,
+        people.c.home_name,
+        people.c.home_country,
+        people.c.home_lat,
+        people.c.home_lon,
+        people.c.quiet_start,
+        people.c.quiet_end,
+        people.c.groups,
+    ).order_by(people.c.email)
+    return [_person(tuple(row), places) for row in conn.execute(query)]
 
 
 def load_segments(conn: Connection) -> list[Segment]:
@@ -114,12 +128,17 @@ def _segment_row(segment: Segment, source: str) -> dict[str, Any]:
     }
 
 
-def _person(row: Any) -> Person:
+def _person(row: tuple[Any, ...], places: dict[tuple[Any, ...], Whereabouts]) -> Person:
+    email, name, language, zone, *where, quiet_start, quiet_end, groups = row
     home = None
-    if row.home_lat is not None and row.home_lon is not None:
-        home = Whereabouts(row.home_name or "", row.home_country or "", row.home_lat, row.home_lon)
+    if where[2] is not None and where[3] is not None:
+        key = tuple(where)
+        home = places.get(key)
+        if home is None:
+            home = places[key] = Whereabouts(where[0] or "", where[1] or "", where[2], where[3])
     quiet = None
-    if row.quiet_start is not None and row.quiet_end is not None:
-        quiet = (int(row.quiet_start), int(row.quiet_end))
-    groups = tuple(g for g in (row.groups or "").split(",") if g)
-    return Person(row.email, row.name, row.language, home, row.timezone, quiet, groups)
+    if quiet_start is not None and quiet_end is not None:
+        quiet = (int(quiet_start), int(quiet_end))
+    return Person(
+        email, name, language, home, zone, quiet, tuple(g for g in groups.split(",") if g)
+    )

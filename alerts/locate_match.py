@@ -1,0 +1,194 @@
+"""Find place names in text: whole-word Aho-Corasick hits filtered by their surroundings.
+
+A hit survives when it is written like a name (capitalised; codes in capitals), is not part
+of a longer name (a person "Jordan Henderson", a storm "Hurricane Otis", a feature "the Niger
+River"), and is not a common English word opening a sentence ("Police said").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from alerts.gazetteer import CAPS, COMMON, DEMONYM, Gazetteer
+from alerts.gazetteer_fold import fold
+from alerts.locate_words import (
+    FEATURE_AFTER,
+    LOCATIVE,
+    NAME_BEFORE,
+    PLACE_BEFORE,
+    PLACE_WORDS,
+    WEEKDAYS,
+)
+
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?;:]")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name found in the text with its candidate entries and surroundings."""
+
+    span: tuple[int, int]  # offsets in the original text
+    text: str  # the original words
+    rows: tuple[tuple[int, int], ...]  # (entry id, flags)
+    in_title: bool
+    sentence_start: bool
+    before: str  # the word before, as written ("" at the start)
+    after: str  # the word after, as written
+    demonym: bool
+    gap_before: str = ""  # what separates the word before from the name (" ", ", ")
+    gap_after: str = ""
+    title_case: bool = False  # in a Title-Case headline, where capitals say nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The text split into words, with the folded words joined for the matcher."""
+
+    text: str
+    spans: list[tuple[int, int]]  # each word's offsets in ``text``
+    starts: list[int]  # each word's offset in ``joined``
+    joined: str  # " w1 w2 ... wn "
+
+
+def split_words(text: str) -> Words:
+    """Fold ``text`` and split it into words (length-preserving fold keeps offsets)."""
+    folded = fold(text)
+    spans = [m.span() for m in _WORD.finditer(folded)]
+    starts, pos = [], 1
+    for s, e in spans:
+        starts.append(pos)
+        pos += e - s + 1
+    joined = " " + " ".join(folded[s:e] for s, e in spans) + " "
+    return Words(text, spans, starts, joined)
+
+
+def title_case(title: str) -> bool:
+    """True when most longer words of a headline are capitalised: case tells nothing."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", title) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+
+
+def find_mentions(gaz: Gazetteer, text: str, title_len: int) -> list[Mention]:
+    """Every surviving place-name mention, longest first where names overlap."""
+    words = split_words(text)
+    headline_caps = title_case(text[:title_len])
+    raw = []
+    # Names are capitalised: most hits are words like "to", "most"; skip them cheaply.
+    capital = {
+        j: i
+        for i, ((s, _), j) in enumerate(zip(words.spans, words.starts, strict=True))
+        if text[s].isupper()
+    }
+    key_len = gaz.key_len
+    for end, key in gaz.auto.iter(words.joined):
+        first = capital.get(end - key_len[key] + 2)
+        if first is not None:
+            raw.append((first, bisect_right(words.starts, end - 1) - 1, key))
+    raw.sort(key=lambda r: (r[0] - r[1], r[0]))
+    taken: set[int] = set()
+    out = []
+    for first, last, key in raw:
+        if taken.intersection(range(first, last + 1)):
+            continue
+        m = _mention(gaz, words, first, last, key, title_len, headline_caps)
+        if m is not None:
+            taken.update(range(first, last + 1))
+            out.append(m)
+    return sorted(out, key=lambda m: m.span)
+
+
+def _mention(
+    gaz: Gazetteer, w: Words, first: int, last: int, key: int, title_len: int, caps: bool
+) -> Mention | None:
+    span = (w.spans[first][0], w.spans[last][1])
+    written = w.text[span[0] : span[1]]
+    rows = _written_rows(written, tuple(gaz.rows(key)))
+    if not rows or written.lower() in PLACE_WORDS:  # "Airport", "Western": generic words
+        return None
+    has_next = last + 1 < len(w.spans)
+    before = w.text[w.spans[first - 1][0] : w.spans[first - 1][1]] if first else ""
+    after = w.text[w.spans[last + 1][0] : w.spans[last + 1][1]] if has_next else ""
+    gap = w.text[w.spans[first - 1][1] : span[0]] if first else ""
+    gap_after = w.text[span[1] : w.spans[last + 1][0]] if has_next else ""
+    start = first == 0 or bool(_SENTENCE_END.search(gap)) or span[0] == title_len + 2
+    in_title = span[0] < title_len
+    demonym = any(f & DEMONYM for _, f in rows)
+    if demonym:
+        rows = tuple(r for r in rows if r[1] & DEMONYM)
+    m = Mention(
+        span,
+        written,
+        rows,
+        in_title,
+        start or (in_title and caps),
+        before,
+        after,
+        demonym,
+        gap,
+        gap_after,
+        in_title and caps,
+    )
+    if _part_of_other_name(m, lambda word: _area_name(gaz, word)):
+        return None
+    if all(f & CAPS and gaz.kinds[e] == "R" for e, f in rows) and "," not in gap:
+        return None  # a state code ("CA", "OR") only counts after "Town, "
+    # "Emirates Stadium", "Kenya Airways": a country name opening another proper name.
+    country = all(gaz.kinds[e] == "C" for e, _ in rows) and not demonym
+    opens_name = not (in_title and caps) and not gap_after.strip() and after[:1].isupper()
+    # ... unless a place follows ("Singapore Changi").
+    if country and opens_name and gaz.key_index(after) is None:
+        return None
+    return m
+
+
+def _written_rows(written: str, rows: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """The rows that fit how the name is written: capitalised; codes (UK, DRC) in capitals."""
+    if not written[:1].isupper():
+        return ()
+    if written.isupper() and len(written) <= 7:  # "UK", "DRC", "U.S."
+        return tuple(r for r in rows if r[1] & CAPS)
+    return tuple(r for r in rows if not r[1] & CAPS)
+
+
+def code_adjective(m: Mention) -> bool:
+    """ "US company", "U.S. Embassy": a country code naming origin, not a place ("in the US")."""
+    letters = "".join(c for c in m.text if c.isalpha())
+    return letters.isupper() and len(letters) <= 4 and _clean(m.before) not in PLACE_BEFORE
+
+
+def _clean(word: str) -> str:
+    return word.strip("\"'‘’“”()[],.;:!?").lower()
+
+
+def _area_name(gaz: Gazetteer, word: str) -> bool:
+    """True when ``word`` names a country, region or airport ("Berlin Brandenburg")."""
+    key = gaz.key_index(word)
+    return key is not None and any(gaz.kinds[e] in "CRA" for e, _ in gaz.rows(key))
+
+
+def _part_of_other_name(m: Mention, is_area: Callable[[str], bool]) -> bool:
+    after, before = _clean(m.after), _clean(m.before)
+    if after in FEATURE_AFTER and not m.gap_after.strip():
+        return True
+    if before in NAME_BEFORE:
+        return True
+    # "Nice weather", "Police said": a common word opening a sentence ("In Nice" is a place).
+    if all(f & COMMON for _, f in m.rows) and m.sentence_start and before not in LOCATIVE:
+        return True
+    if m.title_case:
+        return False
+    before_person = not m.sentence_start and not m.gap_before.strip() and _names_person(m.before)
+    after_person = not m.gap_after.strip() and _names_person(m.after)
+    # A neighbour that is itself an area or airport ("Singapore Changi") is no person's name.
+    return (before_person and not is_area(m.before)) or (after_person and not is_area(m.after))
+
+
+def _names_person(word: str) -> bool:
+    """A capitalised neighbour that is not a place word: the name belongs to a person/team."""
+    if not word[:1].isupper() or word.lower() in PLACE_WORDS or word.lower() in WEEKDAYS:
+        return False
+    return word.isalpha() and not word.isupper()
