@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from alerts import cluster, notify
 from alerts.config import Config, FeedConfig
@@ -65,6 +65,7 @@ class App:
         self.classify, self.roster = classify, roster
         self.policy = config.cluster_policy
         self._feeds = {f.name: f for f in config.feeds if f.enabled}
+        self._read: dict[str, frozenset[str]] = {}  # per feed: entry keys already read
         with engine.begin() as conn:
             feed_rows.sync(conn, [(f.name, f.url) for f in self._feeds.values()])
 
@@ -72,18 +73,34 @@ class App:
         """Poll every due feed once and queue the advisories its new items call for."""
         stats = PollStats()
         index = self._open_events(now)
-        for outcome in await self._fetch_and_parse(now, stats):  # fetch + parse
-            for item in self._new_items(outcome, now, stats):  # dedupe, no old news
-                report = self.classify(item)  # locate + assess
-                change = cluster.fold(
-                    report, index.candidates(report, now, self.policy), now, self.policy
-                )  # cluster
-                index.put(change.event)
-                self._record(change, item, now, stats)  # route + render + outbox
-        for event in index.due(now, self.policy):  # expiry and reminders
-            expired = cluster.expire(event, now, self.policy)
-            if expired is not None:
-                self._record(expired, None, now, stats)
+        outcomes = await self._fetch_and_parse(now, stats)  # fetch + parse
+        self._settle_quiet([o for o in outcomes if not o.items], now, stats)
+        for outcome in (o for o in outcomes if o.items):
+            try:
+                with self.engine.begin() as conn:  # one feed, one transaction
+                    joined: list[tuple[Item, str]] = []
+                    for item in self._new_items(conn, outcome, now, stats):  # dedupe; news only
+                        report = self.classify(item)  # locate + assess
+                        candidates = index.candidates(report, now, self.policy)
+                        change = cluster.fold(report, candidates, now, self.policy)  # cluster
+                        index.put(change.event)
+                        self._record(conn, change, now, stats)  # route + render + outbox
+                        joined.append((item, change.event.id))
+                    records.mark_items(conn, joined)
+                self._remember(outcome)
+            except Exception:
+                # A bug or a database failure while handling one feed must not stop the
+                # others; the rollback leaves its items unseen, so the next poll retries them.
+                log.exception(
+                    "feed %s: processing failed; retried at the next poll", outcome.state.name
+                )
+                stats.failed_feeds.append(outcome.state.name)
+                index = self._open_events(now)
+        with self.engine.begin() as conn:
+            for event in index.due(now, self.policy):  # expiry and reminders
+                expired = cluster.expire(event, now, self.policy)
+                if expired is not None:
+                    self._record(conn, expired, now, stats)
         return stats
 
     async def flush(self, now: datetime) -> FlushStats:
@@ -118,38 +135,69 @@ class App:
         stats.feeds = len(due)
         return list(
             await asyncio.gather(
-                *(poll_feed(self.fetcher, self._feeds[s.name], s, now, polling) for s in due)
+                *(
+                    poll_feed(
+                        self.fetcher,
+                        self._feeds[s.name],
+                        s,
+                        now,
+                        polling,
+                        self._read.get(s.name, frozenset()),
+                    )
+                    for s in due
+                )
             )
         )
 
-    def _new_items(self, outcome: FeedOutcome, now: datetime, stats: PollStats) -> list[Item]:
+    def _settle_quiet(self, outcomes: list[FeedOutcome], now: datetime, stats: PollStats) -> None:
+        """Record health for the feeds with nothing to read (unchanged, failed), together."""
+        settled = [settle(o, 0, now, self.config.settings.polling) for o in outcomes]
+        with self.engine.begin() as conn:
+            feed_rows.save(conn, [state for state, _ in settled])
+            for state, notice in settled:
+                if notice:
+                    officers = self.config.settings.officers
+                    notify.feed_notice(conn, self.renderer, officers, state, notice, now)
+        for outcome in outcomes:
+            if outcome.error:
+                stats.failed_feeds.append(outcome.state.name)
+                log.warning("feed %s: %s", outcome.state.name, outcome.error)
+
+    def _remember(self, outcome: FeedOutcome) -> None:
+        """Keep the keys just read so the next body's old entries are not parsed again.
+
+        Only called once the feed's transaction committed: a rolled-back feed is read in
+        full next time. Bounded per feed; a forgotten key only costs a parse.
+        """
+        name = outcome.state.name
+        keys = dict.fromkeys([*(i.key for i in outcome.items), *self._read.get(name, ())])
+        self._read[name] = frozenset(list(keys)[: max(200, 2 * outcome.in_body)])
+
+    def _new_items(
+        self, conn: Connection, outcome: FeedOutcome, now: datetime, stats: PollStats
+    ) -> list[Item]:
         """Store the feed's items and its health; return the new items that are news."""
         name = outcome.state.name
-        with self.engine.begin() as conn:
-            new = records.add_items(conn, outcome.items, now)
-            state, notice = settle(outcome, len(new), now, self.config.settings.polling)
-            feed_rows.save(conn, state, self.owner)
-            if notice:
-                notify.feed_notice(
-                    conn, self.renderer, self.config.settings.officers, state, notice, now
-                )
-        if outcome.error:
-            stats.failed_feeds.append(name)
-            log.warning("feed %s: %s", name, outcome.error)
+        new = records.add_items(conn, outcome.items, now)
+        state, notice = settle(outcome, len(new), now, self.config.settings.polling)
+        feed_rows.save(conn, [state])
+        if notice:
+            officers = self.config.settings.officers
+            notify.feed_notice(conn, self.renderer, officers, state, notice, now)
         stats.new_items += len(new)
         return [i for i in new if is_news(i, self._feeds[name], outcome, now, self.config)]
 
-    def _record(self, change: Change, item: Item | None, now: datetime, stats: PollStats) -> None:
+    def _record(self, conn: Connection, change: Change, now: datetime, stats: PollStats) -> None:
+        """Keep the event; when the change notifies, queue it for everyone it concerns."""
         reason = change.reason.value
         stats.changes[reason] = stats.changes.get(reason, 0) + 1
-        with self.engine.begin() as conn:
-            records.save_event(conn, change.event)
-            if item is not None:
-                records.mark_item(conn, item, change.event.id, alerted=True)
-            if not change.reason.notifies or not records.record_change(conn, change, now):
-                return
-            recipients = route(change.event, self.roster, self.config.routing, now)
-            stats.queued += notify.enqueue(conn, self.renderer, change, recipients, now)
+        if change.event.max_severity == 0 and change.event.revision == 0:
+            return  # not a security story: kept for this poll's clustering, not stored
+        records.save_event(conn, change.event)
+        if not change.reason.notifies or not records.record_change(conn, change, now):
+            return
+        recipients = route(change.event, self.roster, self.config.routing, now)  # route
+        stats.queued += notify.enqueue(conn, self.renderer, change, recipients, now)  # render
 
 
 def is_news(

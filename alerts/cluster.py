@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 MAX_PLACES = 12
-MAX_SOURCES = 200  # a long-running event keeps its first and latest reports
+MAX_SOURCES = 30  # a long-running event keeps its first and latest reports (the items table has all)
 _NEUTRAL = frozenset({Category.NONE, Category.ADVISORY})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ class FeedOutcome:
     items: tuple[Item, ...] = ()
     error: str | None = None
     gone: bool = False
+    in_body: int = 0  # entries the body held, those skipped as already read included
 
     @property
     def first_success(self) -> bool:
@@ -38,9 +40,17 @@ class FeedOutcome:
 
 
 async def poll_feed(
-    fetcher: Fetcher, feed: FeedConfig, state: FeedState, now: datetime, polling: PollingSettings
+    fetcher: Fetcher,
+    feed: FeedConfig,
+    state: FeedState,
+    now: datetime,
+    polling: PollingSettings,
+    skip: Container[str] = frozenset(),
 ) -> FeedOutcome:
-    """Fetch and parse ``feed`` once; never raises for a problem of the feed itself."""
+    """Fetch and parse ``feed`` once; never raises for a problem of the feed itself.
+
+    Entries whose keys are in ``skip`` (read from this feed before) are not parsed again.
+    """
     interval = timedelta(minutes=feed.interval_minutes or polling.interval_minutes)
     state = replace(state, last_polled=now, next_poll_after=now + interval)
     try:
@@ -58,6 +68,7 @@ async def poll_feed(
             fetched_at=now,
             region=feed.region,
             source_name=feed.outlet,
+            skip=skip,
         )
     except FeedError as exc:
         retry_after = getattr(exc, "retry_after", None)
@@ -66,7 +77,8 @@ async def poll_feed(
         return FeedOutcome(state, error=f"{type(exc).__name__}: {exc}")
     for warning in parsed.warnings:
         log.info("feed %s: %s", feed.name, warning)
-    return FeedOutcome(replace(state, body_hash=parse.fingerprint(result.body)), parsed.items)
+    state = replace(state, body_hash=parse.fingerprint(result.body))
+    return FeedOutcome(state, parsed.items, in_body=len(parsed.items) + parsed.skipped)
 
 
 def settle(
@@ -84,9 +96,7 @@ def settle(
             span=timedelta(hours=polling.failure_span_hours),
         )
     else:
-        state, notice = health.on_success(
-            outcome.state, now, len(outcome.items), new_items=new_items
-        )
+        state, notice = health.on_success(outcome.state, now, outcome.in_body, new_items=new_items)
     return state, notice.value if notice else None
 
 

@@ -32,7 +32,71 @@ from pathlib import Path
 import yaml
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-WORDS = ["minister", "said", "talks", "would", "resume", "next", "week", "after", "a", "meeting", "on", "trade", "and", "water", "policy", "in", "the", "capital", "where", "officials", "discussed", "budgets", "schools", "roads", "and", "health", "services", "for", "rural", "districts", "ahead", "of", "the", "regional", "summit"]
+CITIES = (
+    "Lagos",
+    "Nairobi",
+    "Lima",
+    "Manila",
+    "Dhaka",
+    "Kabul",
+    "Bogota",
+    "Cairo",
+    "Hanoi",
+    "Quito",
+    "Accra",
+    "Dakar",
+    "Tunis",
+    "Amman",
+    "Beirut",
+    "Tbilisi",
+    "Almaty",
+    "Yangon",
+    "Jakarta",
+    "Karachi",
+    "Caracas",
+    "Havana",
+    "Kampala",
+    "Kigali",
+    "Maputo",
+    "Harare",
+)
+WORDS = [
+    "minister",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "next",
+    "week",
+    "after",
+    "a",
+    "meeting",
+    "on",
+    "trade",
+    "and",
+    "water",
+    "policy",
+    "in",
+    "the",
+    "capital",
+    "where",
+    "officials",
+    "discussed",
+    "budgets",
+    "schools",
+    "roads",
+    "and",
+    "health",
+    "services",
+    "for",
+    "rural",
+    "districts",
+    "ahead",
+    "of",
+    "the",
+    "regional",
+    "summit",
+]
 
 
 def feed_body(n: int, version: int) -> bytes:
@@ -43,7 +107,8 @@ def feed_body(n: int, version: int) -> bytes:
         when = T0 + timedelta(minutes=10 * version) - timedelta(hours=12 * i)
         words = " ".join(WORDS[(serial + k) % len(WORDS)] for k in range(40))
         items.append(
-            f"<item><title>Feed {n} story {serial}: {WORDS[serial % len(WORDS)]} update</title>"
+            f"<item><title>{WORDS[serial % len(WORDS)].title()} talks in "
+            f"{CITIES[(n + serial) % len(CITIES)]}: story {serial} of feed {n}</title>"
             f"<link>https://feed{n}.test/story/{serial}</link>"
             f"<guid>feed{n}-{serial}</guid><pubDate>{format_datetime(when)}</pubDate>"
             f"<description>{words}. {words}.</description></item>"
@@ -51,7 +116,8 @@ def feed_body(n: int, version: int) -> bytes:
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>Feed {n}</title><link>https://feed{n}.test/</link><description>d</description>"
-        + "".join(items) + "</channel></rss>"
+        + "".join(items)
+        + "</channel></rss>"
     ).encode()
 
 
@@ -70,8 +136,9 @@ def serve(port_queue: mp.Queue[int], feeds: int) -> None:
         key = (n, version["v"])
         if key not in cache:
             cache[key] = feed_body(n, version["v"])
-        return web.Response(body=cache[key], headers={"ETag": etag,
-                                                      "Content-Type": "application/rss+xml"})
+        return web.Response(
+            body=cache[key], headers={"ETag": etag, "Content-Type": "application/rss+xml"}
+        )
 
     async def bump(_: web.Request) -> web.Response:
         version["v"] += 1
@@ -97,8 +164,13 @@ def write_config(folder: Path, base: str, feeds: int) -> None:
     settings = {
         "instance": "bench",
         "database": {"url": f"sqlite:///{folder / 'bench.db'}"},
-        "polling": {"interval_minutes": 5, "concurrency": 50, "per_host": 50,
-                    "host_spacing_seconds": 0, "timeout_seconds": 60},
+        "polling": {
+            "interval_minutes": 5,
+            "concurrency": 50,
+            "per_host": 50,
+            "host_spacing_seconds": 0,
+            "timeout_seconds": 60,
+        },
     }
     (folder / "alerts.yaml").write_text(yaml.safe_dump(settings))
     entries = [{"name": f"feed{n}", "url": f"{base}/feed/{n}.xml"} for n in range(feeds)]
@@ -119,17 +191,22 @@ async def run(feeds: int, base: str, folder: Path) -> None:
     write_config(folder, base, feeds)
     config = service.load(folder)
     async with service.open_app(config) as app:
-        for label, shift, bump in (("(a) first pass", 0, False), ("(b) update pass", 10, True),
-                                   ("(c) nothing changed", 20, False)):
+        for label, shift, bump in (
+            ("(a) first pass", 0, False),
+            ("(b) update pass", 10, True),
+            ("(c) nothing changed", 20, False),
+        ):
             if bump:
                 async with aiohttp.ClientSession() as s, s.post(f"{base}/bump") as r:
                     await r.read()
             start = time.perf_counter()
             stats = await app.poll(T0 + timedelta(minutes=shift))
             took = time.perf_counter() - start
-            print(f"{label:<22} {took:6.2f} s  feeds={stats.feeds} new_items={stats.new_items} "
-                  f"changes={sum(stats.changes.values())} failed={len(stats.failed_feeds)} "
-                  f"peak_rss={rss_mb():.0f} MB")
+            print(
+                f"{label:<22} {took:6.2f} s  feeds={stats.feeds} new_items={stats.new_items} "
+                f"changes={sum(stats.changes.values())} failed={len(stats.failed_feeds)} "
+                f"peak_rss={rss_mb():.0f} MB"
+            )
 
 
 def main() -> None:
@@ -137,8 +214,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--feeds", type=int, default=2000)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} vCPU, Python "
-          f"{platform.python_version()}; {args.feeds} feeds x 50 items")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} vCPU, Python "
+        f"{platform.python_version()}; {args.feeds} feeds x 50 items"
+    )
     queue: mp.Queue[int] = mp.get_context("spawn").Queue()
     server = mp.get_context("spawn").Process(target=serve, args=(queue, args.feeds), daemon=True)
     server.start()

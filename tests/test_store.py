@@ -101,7 +101,7 @@ def test_feed_leases_keep_a_feed_to_one_poller(engine: Engine) -> None:
         second = feed_rows.claim_due(conn, ["wire", "local"], T0, "two", until)
     assert sorted(s.name for s in first) == ["local", "wire"] and second == []
     with engine.begin() as conn:
-        feed_rows.save(conn, replace(first[0], etag='"x"', next_poll_after=T0), "one")
+        feed_rows.save(conn, [replace(first[0], etag='"x"', next_poll_after=T0)])
         again = feed_rows.claim_due(conn, ["wire", "local"], T0, "two", until)
     assert [s.name for s in again] == [first[0].name] and again[0].etag == '"x"'
 
@@ -111,7 +111,7 @@ def test_an_officer_url_edit_resets_fetch_state_but_keeps_health(engine: Engine)
         feed_rows.sync(conn, [("wire", "https://a.test/rss")])
         (state,) = feed_rows.load(conn, "wire")
         feed_rows.save(
-            conn, replace(state, etag='"e"', url="https://moved.test/rss", items_seen=7), "me"
+            conn, [replace(state, etag='"e"', url="https://moved.test/rss", items_seen=7)]
         )
         feed_rows.sync(conn, [("wire", "https://a.test/rss")])  # unchanged config: keep
         assert feed_rows.load(conn, "wire")[0].url == "https://moved.test/rss"

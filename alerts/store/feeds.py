@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 
 from alerts.store.schema import feeds
 
@@ -86,15 +86,20 @@ def claim_due(
     return states
 
 
-def save(conn: Connection, state: FeedState, owner: str) -> None:
-    """Store ``state`` and release ``owner``'s lease on the feed."""
-    values = {k: v for k, v in asdict(state).items() if k != "name"}
-    conn.execute(
+def save(conn: Connection, states: Sequence[FeedState]) -> None:
+    """Store the feeds' states and release their leases, in one statement for all."""
+    if not states:
+        return
+    columns = [c for c in _COLUMNS if c != "name"]
+    # Bind names must differ from column names in an UPDATE's SET clause: prefix them.
+    stmt = (
         update(feeds)
-        .where(and_(feeds.c.name == state.name))
-        .values(**values, lease_owner=None, lease_until=None)
+        .where(feeds.c.name == bindparam("b_name"))
+        .values(
+            {**{c: bindparam(f"b_{c}") for c in columns}, "lease_owner": None, "lease_until": None}
+        )
     )
-    del owner  # the lease is released whoever held it: the poll that ran is authoritative
+    conn.execute(stmt, [{f"b_{k}": v for k, v in asdict(s).items()} for s in states])
 
 
 def load(conn: Connection, name: str | None = None) -> list[FeedState]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.models import Change, Event, Item
@@ -56,12 +56,15 @@ def add_items(conn: Connection, batch: Sequence[Item], now: datetime) -> list[It
     return new
 
 
-def mark_item(conn: Connection, item: Item, event_id: str | None, alerted: bool) -> None:
-    """Note which event an item joined and whether it was processed for alerting."""
+def mark_items(conn: Connection, joined: Sequence[tuple[Item, str]]) -> None:
+    """Note which event each processed item joined (for audit and ``alerts preview``)."""
+    if not joined:
+        return
     conn.execute(
         update(items)
-        .where(items.c.feed == item.feed, items.c.key == item.key)
-        .values(event_id=event_id, alerted=alerted)
+        .where(items.c.feed == bindparam("f"), items.c.key == bindparam("k"))
+        .values(event_id=bindparam("e"), alerted=True),
+        [{"f": i.feed, "k": i.key, "e": event_id} for i, event_id in joined],
     )
 
 
