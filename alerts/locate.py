@@ -146,7 +146,10 @@ def _places(gaz: Gazetteer, weighed: list[Weighed], order: list[str]) -> list[Pl
         w for w in weighed if gaz.kinds[w.choice.eid] != "C" and gaz.cc[w.choice.eid] in countries
     ]
     pool += _city_states(gaz, weighed, countries)
-    strong = [w for w in pool if w.role not in ("destination", "actor")] or pool
+    # An actor's seat ("accusing Moscow") is never an event place; a destination is one
+    # only when nothing else is named ("flights diverted to Niamey").
+    strong = [w for w in pool if w.role not in ("destination", "actor")]
+    strong = strong or [w for w in pool if w.role == "destination"]
     strong = [w for w in strong if not _names_airport(gaz, w, strong)]
     with_city = {gaz.admin1[w.choice.eid] for w in strong if gaz.kinds[w.choice.eid] == "T"}
     # A region is a coarse point: name it only where no town inside it is named.

@@ -7,6 +7,7 @@ River"), and is not a common English word opening a sentence ("Police said").
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -16,8 +17,11 @@ from alerts.gazetteer import CAPS, COMMON, DEMONYM, Gazetteer
 from alerts.gazetteer_fold import fold
 from alerts.locate_words import (
     FEATURE_AFTER,
+    EVENT_AFTER,
     LOCATIVE,
+    MACRO_REGIONS,
     NAME_BEFORE,
+    NAME_PARTICLES,
     PLACE_BEFORE,
     PLACE_WORDS,
     WEEKDAYS,
@@ -42,6 +46,7 @@ class Mention:
     gap_before: str = ""  # what separates the word before from the name (" ", ", ")
     gap_after: str = ""
     title_case: bool = False  # in a Title-Case headline, where capitals say nothing
+    further: tuple[str, ...] = ()  # the next few words after ``after``, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,11 @@ def split_words(text: str) -> Words:
         pos += e - s + 1
     joined = " " + " ".join(folded[s:e] for s, e in spans) + " "
     return Words(text, spans, starts, joined)
+
+
+def end_of(words: Words, i: int) -> int:
+    """Where word ``i`` ends in ``words.joined``."""
+    return words.starts[i] + words.spans[i][1] - words.spans[i][0]
 
 
 def title_case(title: str) -> bool:
@@ -94,6 +104,9 @@ def find_mentions(gaz: Gazetteer, text: str, title_len: int) -> list[Mention]:
     for first, last, key in raw:
         if taken.intersection(range(first, last + 1)):
             continue
+        if words.joined[words.starts[first] : end_of(words, last)] in MACRO_REGIONS:
+            taken.update(range(first, last + 1))  # "Middle East": a world region, no hamlet
+            continue
         m = _mention(gaz, words, first, last, key, title_len, headline_caps)
         if m is not None:
             taken.update(range(first, last + 1))
@@ -116,6 +129,7 @@ def _mention(
     gap_after = w.text[span[1] : w.spans[last + 1][0]] if has_next else ""
     start = first == 0 or bool(_SENTENCE_END.search(gap)) or span[0] == title_len + 2
     in_title = span[0] < title_len
+    further = tuple(w.text[a:b] for a, b in w.spans[last + 2 : last + 5])
     demonym = any(f & DEMONYM for _, f in rows)
     if demonym:
         rows = tuple(r for r in rows if r[1] & DEMONYM)
@@ -131,8 +145,11 @@ def _mention(
         gap,
         gap_after,
         in_title and caps,
+        further,
     )
-    if _part_of_other_name(m, lambda word: _area_name(gaz, word)):
+    # An airport's name opens with its city ("London Heathrow"): a town before it is no person.
+    kinds = "CRAT" if any(gaz.kinds[e] == "A" for e, _ in rows) else "CRA"
+    if _part_of_other_name(m, lambda word: _area_name(gaz, word, kinds)):
         return None
     if all(f & CAPS and gaz.kinds[e] == "R" for e, f in rows) and "," not in gap:
         return None  # a state code ("CA", "OR") only counts after "Town, "
@@ -164,10 +181,10 @@ def _clean(word: str) -> str:
     return word.strip("\"'‘’“”()[],.;:!?").lower()
 
 
-def _area_name(gaz: Gazetteer, word: str) -> bool:
-    """True when ``word`` names a country, region or airport ("Berlin Brandenburg")."""
+def _area_name(gaz: Gazetteer, word: str, kinds: str = "CRA") -> bool:
+    """True when ``word`` names a place of ``kinds``: country, region, airport by default."""
     key = gaz.key_index(word)
-    return key is not None and any(gaz.kinds[e] in "CRA" for e, _ in gaz.rows(key))
+    return key is not None and any(gaz.kinds[e] in kinds for e, _ in gaz.rows(key))
 
 
 def _part_of_other_name(m: Mention, is_area: Callable[[str], bool]) -> bool:
@@ -182,7 +199,7 @@ def _part_of_other_name(m: Mention, is_area: Callable[[str], bool]) -> bool:
     if m.title_case:
         return False
     before_person = not m.sentence_start and not m.gap_before.strip() and _names_person(m.before)
-    after_person = not m.gap_after.strip() and _names_person(m.after)
+    after_person = _names_after(m)
     # A neighbour that is itself an area or airport ("Singapore Changi") is no person's name.
     return (before_person and not is_area(m.before)) or (after_person and not is_area(m.after))
 
@@ -192,3 +209,16 @@ def _names_person(word: str) -> bool:
     if not word[:1].isupper() or word.lower() in PLACE_WORDS or word.lower() in WEEKDAYS:
         return False
     return word.isalpha() and not word.isupper()
+
+
+def _names_after(m: Mention) -> bool:
+    """The name opens a longer name: "Jordan Henderson", "Chad le Clos" (a particle and a
+    capitalised word), but not a venue's event ("Paris Fashion Week", "Rio Air Show")."""
+    if m.gap_after.strip():
+        return False
+    if _clean(m.after) in NAME_PARTICLES and m.further[:1] and m.further[0][:1].isupper():
+        return True
+    if not _names_person(m.after):
+        return False
+    run = list(itertools.takewhile(lambda w: w[:1].isupper(), (m.after, *m.further)))
+    return not any(_clean(w) in EVENT_AFTER for w in run)

@@ -33,6 +33,56 @@ PLACE_WORDS = words(
     "conference expo mayor police airports"
 )
 
+# Lower-case particles inside people's names ("Chad le Clos", "Virgil van Dijk"); not the
+# Romance "de", "del", which place names share ("Cocle del Norte").
+NAME_PARTICLES = words("le van von der den ter bin ibn")
+
+# Nouns that end an event's name after its venue: "Paris Fashion Week", "Paris Air Show".
+EVENT_AFTER = words(
+    "week show festival marathon olympics games summit conference expo fair biennale carnival "
+    "open prix championships championship cup"
+)
+
+# Names of world regions that are not places of the gazetteer ("Middle East" is also a
+# hamlet in Texas): matched so that they hide the namesakes, never emitted.
+MACRO_REGIONS = frozenset(
+    {
+        "middle east",
+        "near east",
+        "far east",
+        "east africa",
+        "west africa",
+        "north africa",
+        "southern africa",
+        "central africa",
+        "horn of africa",
+        "latin america",
+        "central america",
+        "south america",
+        "north america",
+        "central asia",
+        "south asia",
+        "southeast asia",
+        "east asia",
+        "asia pacific",
+        "eastern europe",
+        "western europe",
+        "central europe",
+        "europe",
+        "asia",
+        "africa",
+        "sahel",
+        "balkans",
+        "caribbean",
+        "caucasus",
+        "levant",
+        "maghreb",
+        "mediterranean",
+        "scandinavia",
+        "oceania",
+    }
+)
+
 # Capitalised neighbours that are dates, not parts of a name.
 WEEKDAYS = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "

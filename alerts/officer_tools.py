@@ -6,9 +6,12 @@ import json
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from alerts import service
+from alerts.config import FeedConfig
 from alerts.errors import AlertsError
+from alerts.health import stale
 from alerts.models import Category, Change, ChangeReason, Event, Place, PlaceKind, Recipient
 from alerts.route import route
 from alerts.routetest import format_recipients
@@ -17,6 +20,7 @@ from alerts.store import feeds as feed_rows
 from alerts.store import outbox as outbox_rows
 from alerts.store import records
 from alerts.store import staff as staff_rows
+from alerts.store.feeds import FeedState
 
 
 def _place(name: str) -> Place:
@@ -114,46 +118,48 @@ def outbox(folder: Path, action: str, row_id: int | None, now: datetime) -> int:
     return 0
 
 
+def _feed_row(feed: FeedConfig, s: FeedState | None, now: datetime) -> dict[str, Any]:
+    status, why = "new", None
+    if s is not None:
+        why = stale(s, now, timedelta(hours=feed.expected_period_hours), first_seen=s.last_success)
+        status = (
+            "disabled"
+            if s.disabled or not feed.enabled
+            else "failing"
+            if s.consecutive_failures
+            else "stale"
+            if why
+            else "ok"
+            if s.last_success
+            else "new"
+        )
+    return {
+        "name": feed.name,
+        "url": s.url if s else feed.url,
+        "status": status,
+        "stale": why,
+        "last_success": s.last_success.isoformat() if s and s.last_success else None,
+        "last_error": (s.disabled_reason or s.last_error) if s else None,
+        "failures": s.consecutive_failures if s else 0,
+        "items_seen": s.items_seen if s else 0,
+        "last_new_item": s.last_new_item.isoformat() if s and s.last_new_item else None,
+    }
+
+
 def list_feeds(folder: Path, now: datetime, as_json: bool) -> str:
     """Every configured feed with its health: ok, failing, stale or disabled."""
     config = service.load(folder)
     engine = service.open_database(config.settings)
     with engine.connect() as conn:
         states = {s.name: s for s in feed_rows.load(conn)}
-    rows = []
-    for feed in config.feeds:
-        s = states.get(feed.name)
-        status = "new"
-        if s is not None:
-            stale_after = timedelta(hours=feed.expected_period_hours)
-            status = (
-                "disabled"
-                if s.disabled or not feed.enabled
-                else "failing"
-                if s.consecutive_failures
-                else "stale"
-                if s.last_new_item and now - s.last_new_item > stale_after
-                else "ok"
-                if s.last_success
-                else "new"
-            )
-        rows.append(
-            {
-                "name": feed.name,
-                "url": s.url if s else feed.url,
-                "status": status,
-                "last_success": s.last_success.isoformat() if s and s.last_success else None,
-                "last_error": s.last_error if s else None,
-                "failures": s.consecutive_failures if s else 0,
-                "items_seen": s.items_seen if s else 0,
-                "last_new_item": s.last_new_item.isoformat() if s and s.last_new_item else None,
-            }
-        )
+    rows = [_feed_row(feed, states.get(feed.name), now) for feed in config.feeds]
     if as_json:
         return json.dumps(rows, indent=2)
     lines = [f"{'FEED':<28} {'STATUS':<9} {'ITEMS':>6} {'FAILS':>5}  LAST SUCCESS / ERROR"]
     for r in rows:
-        tail = r["last_error"] if r["status"] == "failing" else r["last_success"] or "-"
+        tail = {"failing": r["last_error"], "disabled": r["last_error"], "stale": r["stale"]}.get(
+            r["status"], r["last_success"] or "-"
+        )
         lines.append(
             f"{r['name']:<28} {r['status']:<9} {r['items_seen']:>6} {r['failures']:>5}  {tail}"
         )

@@ -83,6 +83,7 @@ def write_config(
     db_url: str,
     staff: dict[str, Any],
     routes: dict[str, Any] | None = None,
+    polling: dict[str, Any] | None = None,
 ) -> Path:
     """A config folder for a whole-service test."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,7 +98,12 @@ def write_config(
             "sender": "Security desk <alerts@example.org>",
             "timeout": 10,
         },
-        "polling": {"interval_minutes": 5, "timeout_seconds": 5, "host_spacing_seconds": 0},
+        "polling": {
+            "interval_minutes": 5,
+            "timeout_seconds": 5,
+            "host_spacing_seconds": 0,
+            **(polling or {}),
+        },
     }
     files = {
         "alerts.yaml": settings,
