@@ -2,52 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from alerts.models import ChangeReason, Message
 from alerts.store import outbox
-from alerts.store.db import connect, upgrade
 
 NOW = datetime(2026, 9, 23, 6, 30, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
-
-
-def make_engine(kind: str, tmp_path: Path) -> Generator[Engine, None, None]:
-    """A migrated database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
-    if kind == "sqlite":
-        engine = connect("sqlite:///" + str(tmp_path / "t.db"))
-        upgrade(engine)
-        yield engine
-        engine.dispose()
-        return
-    url = os.environ.get("ALERTS_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("ALERTS_TEST_POSTGRES_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = connect(f"{url}?options=-csearch_path%3D{schema}")
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    yield from make_engine(request.param, tmp_path)
 
 
 def message(n: int, recipient: str = "a@example.org", revision: int = 1) -> Message:
@@ -183,19 +146,15 @@ def test_release_gives_back_untried_rows(engine: Engine) -> None:
     assert again.attempts == 1
 
 
-def test_concurrent_claims_skip_locked_rows(tmp_path: Path) -> None:
-    engines = make_engine("postgresql", tmp_path)  # a generator: closed to drop the schema
-    engine = next(engines)
-    try:
-        with engine.begin() as conn:
-            for n in range(10):
-                outbox.enqueue(conn, message(n), NOW)
-        with engine.connect() as one, engine.connect() as two:
-            mine = outbox.claim(one, NOW, "a", 4, LEASE)  # transaction still open: rows locked
-            theirs = outbox.claim(two, NOW, "b", 10, LEASE)
-            one.commit()
-            two.commit()
-        assert len(mine) == 4 and len(theirs) == 6
-        assert not {r.id for r in mine} & {r.id for r in theirs}
-    finally:
-        engines.close()
+def test_concurrent_claims_skip_locked_rows(postgres_engine: Engine) -> None:
+    engine = postgres_engine
+    with engine.begin() as conn:
+        for n in range(10):
+            outbox.enqueue(conn, message(n), NOW)
+    with engine.connect() as one, engine.connect() as two:
+        mine = outbox.claim(one, NOW, "a", 4, LEASE)  # transaction still open: rows locked
+        theirs = outbox.claim(two, NOW, "b", 10, LEASE)
+        one.commit()
+        two.commit()
+    assert len(mine) == 4 and len(theirs) == 6
+    assert not {r.id for r in mine} & {r.id for r in theirs}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -22,19 +21,19 @@ from alerts.models import (
 )
 from alerts.store import codec, records
 from alerts.store import feeds as feed_rows
-from alerts.store.db import connect, upgrade
+from alerts.store.db import upgrade
 from alerts.store.schema import UTCDateTime
 
 T0 = datetime(2026, 9, 17, 6, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = connect(database_url)
-    upgrade(eng)
-    upgrade(eng)  # a second start finds the schema current
-    yield eng
-    eng.dispose()
+def test_a_second_start_finds_the_schema_current(engine: Engine) -> None:
+    upgrade(engine)
+    with engine.begin() as conn:
+        records.save_event(conn, _event())
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert records.get_event(conn, "ev-1") == _event()
 
 
 def _item(key: str, feed: str = "wire") -> Item:

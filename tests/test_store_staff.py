@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from alerts.models import Person, Whereabouts
 from alerts.roster import Roster
 from alerts.staff import ImportResult, import_file
 from alerts.store import staff as staff_rows
-from alerts.store.db import connect, upgrade
 from alerts.store.schema import people, segments
 
 PLACES = {
@@ -35,14 +32,6 @@ TRIPS_CSV = (
 
 def resolve(name: str) -> Whereabouts | None:
     return PLACES.get(name.lower())
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = connect(database_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def imported(tmp_path: Path, name: str, text: str) -> ImportResult:
