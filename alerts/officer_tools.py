@@ -15,7 +15,7 @@ from alerts.health import stale
 from alerts.models import Category, Change, ChangeReason, Event, Place, PlaceKind, Recipient
 from alerts.route import route
 from alerts.routetest import format_recipients
-from alerts.staff import import_file
+from alerts.staff_import import import_file
 from alerts.store import feeds as feed_rows
 from alerts.store import outbox as outbox_rows
 from alerts.store import records

@@ -9,7 +9,8 @@ import pytest
 
 from alerts.errors import ConfigError
 from alerts.models import Whereabouts
-from alerts.staff import import_file, load_staff, parse_place, parse_time
+from alerts.staff import load_staff, parse_place, parse_time
+from alerts.staff_import import import_file
 
 PLACES = {
     "bamako": Whereabouts("Bamako", "ML", 12.65, -8.0),

@@ -9,7 +9,8 @@ from sqlalchemy import Engine, func, select
 
 from alerts.models import Person, Whereabouts
 from alerts.roster import Roster
-from alerts.staff import ImportResult, import_file
+from alerts.staff import ImportResult
+from alerts.staff_import import import_file
 from alerts.store import staff as staff_rows
 from alerts.store.schema import people, segments
 
