@@ -11,7 +11,7 @@ import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from alerts.gazetteer import CAPS, COMMON, DEMONYM, Gazetteer
 from alerts.gazetteer_fold import fold
@@ -47,6 +47,7 @@ class Mention:
     gap_after: str = ""
     title_case: bool = False  # in a Title-Case headline, where capitals say nothing
     further: tuple[str, ...] = ()  # the next few words after ``after``, as written
+    in_name: bool = False  # part of a person's, team's or storm's name: not a place here
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +109,22 @@ def find_mentions(gaz: Gazetteer, text: str, title_len: int) -> list[Mention]:
             taken.update(range(first, last + 1))  # "Middle East": a world region, no hamlet
             continue
         m = _mention(gaz, words, first, last, key, title_len, headline_caps)
-        if m is not None:
+        if m is not None and not m.in_name:
             taken.update(range(first, last + 1))
+        if m is not None:
             out.append(m)
-    return sorted(out, key=lambda m: m.span)
+    return sorted(_short_forms(out), key=lambda m: m.span)
+
+
+def _short_forms(mentions: list[Mention]) -> list[Mention]:
+    """Drop the names of persons, teams and storms, and their bare repetitions ("Melbourne
+    Storm beat ... Melbourne"), except where a preposition makes a place ("in Melbourne")."""
+    names = {m.text.casefold() for m in mentions if m.in_name}
+    return [
+        m
+        for m in mentions
+        if not m.in_name and (m.text.casefold() not in names or _clean(m.before) in LOCATIVE)
+    ]
 
 
 def _mention(
@@ -149,8 +162,12 @@ def _mention(
     )
     # An airport's name opens with its city ("London Heathrow"): a town before it is no person.
     kinds = "CRAT" if any(gaz.kinds[e] == "A" for e, _ in rows) else "CRA"
-    if _part_of_other_name(m, lambda word: _area_name(gaz, word, kinds)):
-        return None
+    part = _part_of_other_name(m, lambda word: _area_name(gaz, word, kinds))
+    if part:
+        # Kept aside: a bare "Melbourne" after "Melbourne Storm" is the team too; a country
+        # opening a name ("Rwanda Development Board") still names the country elsewhere.
+        named = part == "name" and not any(gaz.kinds[e] == "C" for e, _ in rows)
+        return replace(m, in_name=True) if named else None
     if all(f & CAPS and gaz.kinds[e] == "R" for e, f in rows) and "," not in gap:
         return None  # a state code ("CA", "OR") only counts after "Town, "
     # "Emirates Stadium", "Kenya Airways": a country name opening another proper name.
@@ -187,21 +204,25 @@ def _area_name(gaz: Gazetteer, word: str, kinds: str = "CRA") -> bool:
     return key is not None and any(gaz.kinds[e] in kinds for e, _ in gaz.rows(key))
 
 
-def _part_of_other_name(m: Mention, is_area: Callable[[str], bool]) -> bool:
+def _part_of_other_name(m: Mention, is_area: Callable[[str], bool]) -> str:
+    """Why the name is not a place here: "feature", "common", "name" (of a person, team or
+    storm), or "" when it may be one."""
     after, before = _clean(m.after), _clean(m.before)
     if after in FEATURE_AFTER and not m.gap_after.strip():
-        return True
-    if before in NAME_BEFORE:
-        return True
+        return "feature"
+    if before in NAME_BEFORE:  # "Storm Daniel" names the storm; "to storm Cusco's" does not
+        return "name" if m.before[:1].isupper() else "feature"
     # "Nice weather", "Police said": a common word opening a sentence ("In Nice" is a place).
     if all(f & COMMON for _, f in m.rows) and m.sentence_start and before not in LOCATIVE:
-        return True
+        return "common"
     if m.title_case:
-        return False
-    before_person = not m.sentence_start and not m.gap_before.strip() and _names_person(m.before)
+        return ""
+    joined = not m.gap_before.strip() and "\n" not in m.gap_before
+    before_person = not m.sentence_start and joined and _names_person(m.before)
     after_person = _names_after(m)
     # A neighbour that is itself an area or airport ("Singapore Changi") is no person's name.
-    return (before_person and not is_area(m.before)) or (after_person and not is_area(m.after))
+    person = before_person and not is_area(m.before)
+    return "name" if person or (after_person and not is_area(m.after)) else ""
 
 
 def _names_person(word: str) -> bool:
@@ -214,7 +235,7 @@ def _names_person(word: str) -> bool:
 def _names_after(m: Mention) -> bool:
     """The name opens a longer name: "Jordan Henderson", "Chad le Clos" (a particle and a
     capitalised word), but not a venue's event ("Paris Fashion Week", "Rio Air Show")."""
-    if m.gap_after.strip():
+    if m.gap_after.strip() or "\n" in m.gap_after:
         return False
     if _clean(m.after) in NAME_PARTICLES and m.further[:1] and m.further[0][:1].isupper():
         return True

@@ -81,7 +81,8 @@ def recipient_hash(email: str) -> str:
 def message_id(event_id: str, revision: int, email: str, domain: str) -> str:
     """``<ev-ID.rN.HASH@domain>``: one id per (event, revision, recipient)."""
     safe = _UNSAFE_ID.sub("-", event_id)[:64]
-    return f"<ev-{safe}.r{revision}.{recipient_hash(email)}@{domain}>"
+    safe = safe if safe.startswith("ev-") else f"ev-{safe}"  # cluster ids carry it already
+    return f"<{safe}.r{revision}.{recipient_hash(email)}@{domain}>"
 
 
 def thread_headers(
