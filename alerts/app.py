@@ -78,15 +78,16 @@ class App:
         for outcome in (o for o in outcomes if o.items):
             try:
                 with self.engine.begin() as conn:  # one feed, one transaction
-                    joined: list[tuple[Item, str]] = []
-                    for item in self._new_items(conn, outcome, now, stats):  # dedupe; news only
+                    new = self._new_items(conn, outcome, now, stats)  # dedupe
+                    joined: dict[str, str] = {}
+                    for item in self._news(new, outcome, now):  # no floods of old news
                         report = self.classify(item)  # locate + assess
                         candidates = index.candidates(report, now, self.policy)
                         change = cluster.fold(report, candidates, now, self.policy)  # cluster
                         index.put(change.event)
                         self._record(conn, change, now, stats)  # route + render + outbox
-                        joined.append((item, change.event.id))
-                    records.mark_items(conn, joined)
+                        joined[item.key] = change.event.id
+                    records.add_items(conn, new, now, joined)
                 self._remember(outcome)
             except Exception:
                 # A bug or a database failure while handling one feed must not stop the
@@ -176,16 +177,19 @@ class App:
     def _new_items(
         self, conn: Connection, outcome: FeedOutcome, now: datetime, stats: PollStats
     ) -> list[Item]:
-        """Store the feed's items and its health; return the new items that are news."""
-        name = outcome.state.name
-        new = records.add_items(conn, outcome.items, now)
+        """The feed's items not seen before; its health is stored on the way."""
+        new = records.unseen(conn, outcome.items)
         state, notice = settle(outcome, len(new), now, self.config.settings.polling)
         feed_rows.save(conn, [state])
         if notice:
             officers = self.config.settings.officers
             notify.feed_notice(conn, self.renderer, officers, state, notice, now)
         stats.new_items += len(new)
-        return [i for i in new if is_news(i, self._feeds[name], outcome, now, self.config)]
+        return new
+
+    def _news(self, new: list[Item], outcome: FeedOutcome, now: datetime) -> list[Item]:
+        feed = self._feeds[outcome.state.name]
+        return [i for i in new if is_news(i, feed, outcome, now, self.config)]
 
     def _record(self, conn: Connection, change: Change, now: datetime, stats: PollStats) -> None:
         """Keep the event; when the change notifies, queue it for everyone it concerns."""

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from alerts.models import (
     Category,
@@ -22,7 +22,7 @@ from alerts.models import (
 from alerts.store import codec, records
 from alerts.store import feeds as feed_rows
 from alerts.store.db import upgrade
-from alerts.store.schema import UTCDateTime
+from alerts.store.schema import UTCDateTime, items
 
 T0 = datetime(2026, 9, 17, 6, 0, tzinfo=UTC)
 
@@ -62,12 +62,15 @@ def _event(**kw: object) -> Event:
 
 def test_items_are_recorded_once_per_feed_and_key(engine: Engine) -> None:
     with engine.begin() as conn:
-        assert [
-            i.key for i in records.add_items(conn, [_item("a"), _item("b"), _item("a")], T0)
-        ] == ["a", "b"]
+        new = records.unseen(conn, [_item("a"), _item("b"), _item("a")])
+        assert [i.key for i in new] == ["a", "b"]
+        records.add_items(conn, new, T0, {"a": "ev-1"})
+        records.add_items(conn, new, T0, {})  # a repeat changes nothing
     with engine.begin() as conn:
-        new = records.add_items(conn, [_item("a"), _item("c"), _item("a", feed="other")], T0)
+        new = records.unseen(conn, [_item("a"), _item("c"), _item("a", feed="other")])
+        rows = {r.key: r for r in conn.execute(select(items).where(items.c.feed == "wire"))}
     assert sorted((i.feed, i.key) for i in new) == [("other", "a"), ("wire", "c")]
+    assert (rows["a"].event_id, rows["a"].alerted, rows["b"].event_id) == ("ev-1", True, None)
 
 
 def test_events_round_trip_and_only_open_recent_ones_are_loaded(engine: Engine) -> None:

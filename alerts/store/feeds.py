@@ -86,20 +86,24 @@ def claim_due(
     return states
 
 
+# Bind names must differ from column names in an UPDATE's SET clause: prefix them.
+_SAVE = (
+    update(feeds)
+    .where(feeds.c.name == bindparam("b_name"))
+    .values(
+        {
+            **{c: bindparam(f"b_{c}") for c in _COLUMNS if c != "name"},
+            "lease_owner": None,
+            "lease_until": None,
+        }
+    )
+)
+
+
 def save(conn: Connection, states: Sequence[FeedState]) -> None:
     """Store the feeds' states and release their leases, in one statement for all."""
-    if not states:
-        return
-    columns = [c for c in _COLUMNS if c != "name"]
-    # Bind names must differ from column names in an UPDATE's SET clause: prefix them.
-    stmt = (
-        update(feeds)
-        .where(feeds.c.name == bindparam("b_name"))
-        .values(
-            {**{c: bindparam(f"b_{c}") for c in columns}, "lease_owner": None, "lease_until": None}
-        )
-    )
-    conn.execute(stmt, [{f"b_{k}": v for k, v in asdict(s).items()} for s in states])
+    if states:
+        conn.execute(_SAVE, [{f"b_{k}": v for k, v in asdict(s).items()} for s in states])
 
 
 def load(conn: Connection, name: str | None = None) -> list[FeedState]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.models import Change, Event, Item
@@ -20,52 +20,49 @@ def upsert_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.
     return sqlite.insert(table)
 
 
-def add_items(conn: Connection, batch: Sequence[Item], now: datetime) -> list[Item]:
-    """Record ``batch``; return the items not seen before (by feed and identity key)."""
-    if not batch:
-        return []
-    feed_names = {i.feed for i in batch}
-    rows = conn.execute(
-        select(items.c.feed, items.c.key).where(
-            items.c.feed.in_(feed_names), items.c.key.in_([i.key for i in batch])
-        )
-    )
-    known = {(r.feed, r.key) for r in rows}
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_KNOWN = select(items.c.key).where(
+    items.c.feed == bindparam("feed"), items.c.key.in_(bindparam("keys", expanding=True))
+)
+_ADD = {
+    name: module.insert(items).on_conflict_do_nothing(index_elements=["feed", "key"])
+    for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def unseen(conn: Connection, batch: Sequence[Item]) -> list[Item]:
+    """The items of ``batch`` not recorded before (by feed and identity key), in order."""
     fresh: dict[tuple[str, str], Item] = {}
     for item in batch:
         fresh.setdefault((item.feed, item.key), item)
-    new = [i for k, i in fresh.items() if k not in known]
-    if not new:
-        return []
-    stmt = upsert_insert(conn, items)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["feed", "key"])
-    conn.execute(
-        stmt,
-        [
-            {
-                "feed": i.feed,
-                "key": i.key,
-                "published": i.published,
-                "seen_at": now,
-                "title": i.title[:2000],
-                "link": i.link,
-            }
-            for i in new
-        ],
-    )
-    return new
+    known: set[tuple[str, str]] = set()
+    for feed in {i.feed for i in batch}:
+        keys = [k for f, k in fresh if f == feed]
+        known.update((feed, k) for k in conn.scalars(_KNOWN, {"feed": feed, "keys": keys}))
+    return [i for k, i in fresh.items() if k not in known]
 
 
-def mark_items(conn: Connection, joined: Sequence[tuple[Item, str]]) -> None:
-    """Note which event each processed item joined (for audit and ``alerts preview``)."""
-    if not joined:
-        return
-    conn.execute(
-        update(items)
-        .where(items.c.feed == bindparam("f"), items.c.key == bindparam("k"))
-        .values(event_id=bindparam("e"), alerted=True),
-        [{"f": i.feed, "k": i.key, "e": event_id} for i, event_id in joined],
-    )
+def add_items(
+    conn: Connection, batch: Sequence[Item], now: datetime, joined: Mapping[str, str]
+) -> None:
+    """Record ``batch``; ``joined`` maps the keys of the items alerted on to their event."""
+    if batch:
+        conn.execute(
+            _ADD[conn.dialect.name],
+            [
+                {
+                    "feed": i.feed,
+                    "key": i.key,
+                    "published": i.published,
+                    "seen_at": now,
+                    "title": i.title[:2000],
+                    "link": i.link,
+                    "event_id": joined.get(i.key),
+                    "alerted": i.key in joined,
+                }
+                for i in batch
+            ],
+        )
 
 
 def open_events(conn: Connection, since: datetime) -> list[Event]:
