@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alerts.mailsink import MailSink
 from tests.servicekit import FeedServer, rss, write_config
-from tests.test_timeline import ATTACK, ROUTES, STAFF
+from tests.test_timeline import ATTACK, ROUTES, STAFF, T0
 
 
 async def test_run_polls_sends_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -47,3 +47,36 @@ async def test_run_polls_sends_and_stops_on_sigterm(tmp_path: Path) -> None:
                 _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
     assert proc.returncode == 0, err.decode()
     assert b"stopped" in err
+
+
+async def test_run_once_polls_flushes_and_exits(tmp_path: Path) -> None:
+    server = FeedServer()
+    async with server.running():
+        server.bodies = {"wire.xml": rss([ATTACK])}
+        with MailSink() as sink:
+            folder = write_config(
+                tmp_path / "config",
+                smtp_port=sink.port,
+                db_url=f"sqlite:///{tmp_path / 'alerts.db'}",
+                feeds={"wire": server.url("wire.xml")},
+                staff=STAFF,
+                routes=ROUTES,
+            )
+            args = [
+                sys.executable,
+                "-m",
+                "alerts.cli",
+                "--config",
+                str(folder),
+                "run-once",
+                "--now",
+                T0.isoformat(),
+            ]
+            for _ in range(2):  # the second run finds nothing new: idempotent
+                proc = await asyncio.create_subprocess_exec(
+                    *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+                )
+                out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+                assert proc.returncode == 0, err.decode()
+    assert sink.count == 2
+    assert b"sent=" in out
