@@ -122,9 +122,12 @@ class App:
     # ------------------------------------------------------------------ stages
 
     def _open_events(self, now: datetime) -> EventIndex:
+        # Events quiet for longer than the window take no reports but may still be due to
+        # expire (RESOLVED, "no report for ..."): load them until expiry has passed too.
+        since = now - self.policy.window - self.policy.expiry
         index = EventIndex()
         with self.engine.connect() as conn:
-            for event in records.open_events(conn, now - self.policy.window):
+            for event in records.open_events(conn, since):
                 index.put(event)
         return index
 

@@ -3,6 +3,7 @@
 t0: one feed carries the Bamako attack -> the people there (and the Sahel desk) get one
 advisory each, Nairobi gets nothing. t1: two more outlets carry the same story -> no new
 mail. t2: the airport reopens -> one update each, threaded as a reply to the advisory.
+t3: nothing more for days -> one RESOLVED notice each that says why, in the same thread.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.servicekit import FeedServer, rss, write_config
 T0 = datetime(2026, 9, 17, 6, 30, tzinfo=UTC)
 T1 = T0 + timedelta(minutes=20)
 T2 = T0 + timedelta(hours=30)
+T3 = T2 + timedelta(days=5)  # no report since t2: longer than the default expiry (96 h)
 
 ATTACK = {
     "title": "Jihadists attack gendarmerie school near Bamako airport; airport closed",
@@ -129,3 +131,11 @@ async def test_one_advisory_no_duplicates_then_a_threaded_update(tmp_path: Path)
                     assert update["In-Reply-To"] == advisory["Message-ID"]
                     assert advisory["Message-ID"] in update["References"]
                     assert "Bamako" in update["Subject"]
+
+                await app.poll(T3)
+                await app.flush(T3)
+                resolved = _by_recipient(sink.messages[4:])
+                assert sorted(resolved) == sorted(first)
+                for rcpt, (notice,) in resolved.items():
+                    assert notice["In-Reply-To"] == later[rcpt][0]["Message-ID"]
+                    assert "no report for" in str(notice.get_payload(0).get_payload(decode=True))
