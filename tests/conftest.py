@@ -75,6 +75,13 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema's URL (skipped without ALERTS_TEST_POSTGRES_URL)."""
+    with _postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
 def postgres_engine() -> Iterator[Engine]:
     """A migrated PostgreSQL database (skipped without ALERTS_TEST_POSTGRES_URL)."""
     with _postgres_schema() as url, _migrated(url) as eng:
