@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from aiohttp import web
+
+from alerts import service
+from alerts.app import App
+from alerts.mailsink import MailSink
 
 
 class FeedServer:
@@ -115,3 +120,46 @@ def write_config(
     for name, data in files.items():
         (folder / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return folder
+
+
+@dataclass
+class Stack:
+    """The real parts of a whole-service test: feed server, mail sink, config folder."""
+
+    server: FeedServer
+    sink: MailSink
+    folder: Path
+
+    def app(self) -> AbstractAsyncContextManager[App]:
+        """The service on this stack's config folder."""
+        return service.open_app(service.load(self.folder))
+
+
+@asynccontextmanager
+async def stack(
+    tmp_path: Path,
+    bodies: dict[str, bytes | int],
+    *,
+    staff: dict[str, Any],
+    routes: dict[str, Any] | None = None,
+    polling: dict[str, Any] | None = None,
+    refuse: set[str] | None = None,
+    db_url: str | None = None,
+    extra_feeds: dict[str, str] | None = None,
+) -> AsyncIterator[Stack]:
+    """Serve ``bodies`` (feed name -> body) and receive mail; a config folder points at both."""
+    server = FeedServer()
+    async with server.running():
+        server.bodies = {f"{name}.xml": body for name, body in bodies.items()}
+        with MailSink(refuse=refuse) as sink:
+            feeds = {name: server.url(f"{name}.xml") for name in bodies} | (extra_feeds or {})
+            folder = write_config(
+                tmp_path / "config",
+                feeds=feeds,
+                smtp_port=sink.port,
+                db_url=db_url or f"sqlite:///{tmp_path / 'alerts.db'}",
+                staff=staff,
+                routes=routes,
+                polling=polling,
+            )
+            yield Stack(server, sink, folder)

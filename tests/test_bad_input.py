@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from alerts import service
-from alerts.mailsink import MailSink, free_port
-from alerts.store.schema import feeds, outbox
-from tests.servicekit import FeedServer, rss, write_config
+from alerts.mailsink import free_port
+from alerts.store.schema import feeds as feeds_table
+from alerts.store.schema import outbox
+from tests.servicekit import rss, stack
 from tests.test_timeline import ATTACK, ROUTES, STAFF, T0
 
 
@@ -19,35 +19,27 @@ async def test_failures_are_named_and_the_rest_goes_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    server = FeedServer()
-    async with server.running():
-        server.bodies = {
-            "good.xml": rss([ATTACK]),
-            "html.xml": b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>",
-        }
-        server.content_types["html.xml"] = "text/html; charset=utf-8"
-        down = f"http://127.0.0.1:{free_port()}/feed.xml"
-        with MailSink(refuse={"amina.diallo@example.org"}) as sink:
-            folder = write_config(
-                tmp_path / "config",
-                smtp_port=sink.port,
-                db_url=f"sqlite:///{tmp_path / 'alerts.db'}",
-                feeds={
-                    "good": server.url("good.xml"),
-                    "html": server.url("html.xml"),
-                    "down": down,
-                },
-                staff=STAFF,
-                routes=ROUTES,
-            )
-            async with service.open_app(service.load(folder)) as app:
-                stats = await app.poll(T0)
-                assert sorted(stats.failed_feeds) == ["down", "html"]
-                await app.flush(T0)
-                with app.engine.connect() as conn:
-                    rows = {r.recipient: r for r in conn.execute(select(outbox))}
-                    health = {r.name: r for r in conn.execute(select(feeds))}
-    assert [m.recipients for m in sink.messages] == [["sahel-desk@example.org"]]
+    feeds = {"good": rss([ATTACK]), "html": b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>"}
+    down = {"down": f"http://127.0.0.1:{free_port()}/feed.xml"}
+    async with (
+        stack(
+            tmp_path,
+            feeds,
+            staff=STAFF,
+            routes=ROUTES,
+            extra_feeds=down,
+            refuse={"amina.diallo@example.org"},
+        ) as s,
+        s.app() as app,
+    ):
+        s.server.content_types["html.xml"] = "text/html; charset=utf-8"
+        stats = await app.poll(T0)
+        assert sorted(stats.failed_feeds) == ["down", "html"]
+        await app.flush(T0)
+        with app.engine.connect() as conn:
+            rows = {r.recipient: r for r in conn.execute(select(outbox))}
+            health = {r.name: r for r in conn.execute(select(feeds_table))}
+    assert [m.recipients for m in s.sink.messages] == [["sahel-desk@example.org"]]
     refused = rows["amina.diallo@example.org"]
     assert refused.status == "dead" and "550" in (refused.last_error or "")
     assert rows["sahel-desk@example.org"].status == "sent"

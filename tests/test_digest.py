@@ -6,9 +6,7 @@ import email
 from datetime import timedelta
 from pathlib import Path
 
-from alerts import service
-from alerts.mailsink import MailSink
-from tests.servicekit import FeedServer, rss, write_config
+from tests.servicekit import rss, stack
 from tests.test_timeline import ATTACK, STAFF, T0
 
 ROUTES = {
@@ -26,27 +24,18 @@ ROUTES = {
 
 
 async def test_digest_is_held_until_its_hour_then_sent_once(tmp_path: Path) -> None:
-    server = FeedServer()
-    async with server.running():
-        server.bodies = {"wire.xml": rss([ATTACK])}
-        with MailSink() as sink:
-            folder = write_config(
-                tmp_path / "c",
-                smtp_port=sink.port,
-                db_url=f"sqlite:///{tmp_path / 'a.db'}",
-                feeds={"wire": server.url("wire.xml")},
-                staff=STAFF,
-                routes=ROUTES,
-            )
-            async with service.open_app(service.load(folder)) as app:
-                await app.poll(T0)  # 06:30 UTC
-                await app.flush(T0)
-                early = [m.recipients for m in sink.messages]
-                eight = T0.replace(hour=8, minute=0)
-                await app.flush(eight)
-                await app.flush(eight + timedelta(minutes=5))  # released once only
+    async with (
+        stack(tmp_path, {"wire": rss([ATTACK])}, staff=STAFF, routes=ROUTES) as s,
+        s.app() as app,
+    ):
+        await app.poll(T0)  # 06:30 UTC
+        await app.flush(T0)
+        early = [m.recipients for m in s.sink.messages]
+        eight = T0.replace(hour=8, minute=0)
+        await app.flush(eight)
+        await app.flush(eight + timedelta(minutes=5))  # released once only
     assert ["brief@example.org"] not in early
-    digests = [m for m in sink.messages if m.recipients == ["brief@example.org"]]
+    digests = [m for m in s.sink.messages if m.recipients == ["brief@example.org"]]
     assert len(digests) == 1
     text = email.message_from_bytes(digests[0].data)
     assert "Bamako" in str(text.get_payload(0).get_payload(decode=True))

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from alerts import service
 from alerts.cli import main
 from alerts.mailsink import MailSink
-from tests.servicekit import FeedServer, rss, write_config
+from tests.servicekit import rss, stack
 from tests.test_timeline import ATTACK, ROUTES, STAFF, T0
 
 
@@ -24,73 +23,41 @@ def _subjects(sink: MailSink, to: str) -> list[str]:
 
 
 async def test_first_poll_records_the_backlog_but_sends_only_news(tmp_path: Path) -> None:
-    server = FeedServer()
-    async with server.running():
-        old = dict(ATTACK, published=T0 - timedelta(days=3))
-        server.bodies = {"wire.xml": rss([old])}
-        with MailSink() as sink:
-            folder = write_config(
-                tmp_path / "c",
-                smtp_port=sink.port,
-                db_url=f"sqlite:///{tmp_path / 'a.db'}",
-                feeds={"wire": server.url("wire.xml")},
-                staff=STAFF,
-                routes=ROUTES,
-            )
-            async with service.open_app(service.load(folder)) as app:
-                stats = await app.poll(T0)
-                await app.flush(T0)
-    assert stats.new_items == 1 and stats.changes == {} and sink.count == 0
+    old = dict(ATTACK, published=T0 - timedelta(days=3))
+    async with (
+        stack(tmp_path, {"wire": rss([old])}, staff=STAFF, routes=ROUTES) as s,
+        s.app() as app,
+    ):
+        stats = await app.poll(T0)
+        await app.flush(T0)
+    assert stats.new_items == 1 and stats.changes == {} and s.sink.count == 0
 
 
 async def test_a_failing_feed_sends_one_notice_then_one_on_recovery(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = FeedServer()
-    async with server.running():
-        server.bodies = {"wire.xml": 500}
-        with MailSink() as sink:
-            folder = write_config(
-                tmp_path / "c",
-                smtp_port=sink.port,
-                db_url=f"sqlite:///{tmp_path / 'a.db'}",
-                feeds={"wire": server.url("wire.xml")},
-                staff=STAFF,
-                routes=ROUTES,
-                polling={"failures_before_notice": 3, "failure_span_hours": 1},
-            )
-            async with service.open_app(service.load(folder)) as app:
-                for minutes in (0, 30, 61, 90):  # the third failure passes both thresholds
-                    await app.poll(T0 + timedelta(minutes=minutes))
-                    await app.flush(T0 + timedelta(minutes=minutes))
-                failing = _subjects(sink, "desk@example.org")
-                assert main(["--config", str(folder), "feeds"]) == 0
-                listing = capsys.readouterr().out
-                server.bodies["wire.xml"] = rss([])
-                await app.poll(T0 + timedelta(minutes=120))
-                await app.flush(T0 + timedelta(minutes=120))
-                both = _subjects(sink, "desk@example.org")
+    polling = {"failures_before_notice": 3, "failure_span_hours": 1}
+    async with stack(tmp_path, {"wire": 500}, staff=STAFF, polling=polling) as s, s.app() as app:
+        for minutes in (0, 30, 61, 90):  # the third failure passes both thresholds
+            await app.poll(T0 + timedelta(minutes=minutes))
+            await app.flush(T0 + timedelta(minutes=minutes))
+        failing = _subjects(s.sink, "desk@example.org")
+        assert main(["--config", str(s.folder), "feeds"]) == 0
+        listing = capsys.readouterr().out
+        s.server.bodies["wire.xml"] = rss([])
+        await app.poll(T0 + timedelta(minutes=120))
+        await app.flush(T0 + timedelta(minutes=120))
+        both = _subjects(s.sink, "desk@example.org")
     assert len(failing) == 1 and "wire" in failing[0]
     assert len(both) == 2 and "wire" in both[1]
     assert "failing" in listing and "HTTP 500" in listing
 
 
 async def test_gone_feed_is_disabled_with_a_notice(tmp_path: Path) -> None:
-    server = FeedServer()
-    async with server.running():
-        server.bodies = {"wire.xml": 410}
-        with MailSink() as sink:
-            folder = write_config(
-                tmp_path / "c",
-                smtp_port=sink.port,
-                db_url=f"sqlite:///{tmp_path / 'a.db'}",
-                feeds={"wire": server.url("wire.xml")},
-                staff=STAFF,
-            )
-            async with service.open_app(service.load(folder)) as app:
-                await app.poll(T0)
-                await app.flush(T0)
-                again = await app.poll(T0 + timedelta(hours=1))
+    async with stack(tmp_path, {"wire": 410}, staff=STAFF) as s, s.app() as app:
+        await app.poll(T0)
+        await app.flush(T0)
+        again = await app.poll(T0 + timedelta(hours=1))
     assert again.feeds == 0, "a disabled feed is not polled"
-    assert server.hits["wire.xml"] == 1
-    assert len(_subjects(sink, "desk@example.org")) == 1
+    assert s.server.hits["wire.xml"] == 1
+    assert len(_subjects(s.sink, "desk@example.org")) == 1

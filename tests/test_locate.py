@@ -123,3 +123,61 @@ def test_explain_lists_candidates_and_outcome() -> None:
     assert any("Alexandria" in line and "US" in line for line in lines)
     assert any("beat" in line for line in lines)
     assert lines[-1].startswith("=> countries ['US']")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Wigan beat Swindon 2-1 in a cup tie played in Wigan", "Swindon"),
+        ("Leeds Rhinos hold off Castleford to win the final in Manchester", "Leeds"),
+        ("A 3-0 win over Reading sent the fans home happy in Bristol", "Reading"),
+        ("The Ipswich striker scored twice in the derby at Norwich", "Ipswich"),
+    ],
+)
+def test_a_town_named_as_a_sports_side_is_not_the_place(text: str, absent: str) -> None:
+    names = [p.name for p in locate(text).places]
+    assert absent not in names and names
+
+
+def test_a_name_with_a_particle_is_a_person() -> None:
+    assert locate("Chad van Heerden won the sprint in Durban").countries == ("ZA",)
+
+
+def test_a_venue_before_an_event_name_is_the_place() -> None:
+    assert locate("Crowds gather for Milan Fashion Week").countries == ("IT",)
+
+
+def test_world_regions_hide_same_named_hamlets() -> None:
+    assert locate("Airlines reroute flights as tensions rise in the Middle East").countries == ()
+
+
+def test_a_state_short_name_takes_the_full_name_and_a_spread_lists_countries() -> None:
+    text = (
+        "Cholera spreads from the Democratic Republic of Congo to Zambia and Malawi. "
+        "Congo has reported 300 deaths."
+    )
+    assert locate(text).countries == ("CD", "ZM", "MW")
+
+
+def test_dotted_province_code_and_island_name() -> None:
+    loc = locate("Wildfire forces evacuations near Kelowna, B.C., and on Vancouver Island")
+    assert loc.countries == ("CA",)
+    assert "Vancouver" not in [p.name for p in loc.places]
+
+
+def test_an_actor_capital_is_not_an_event_place() -> None:
+    text = "Estonia shuts border crossings, accusing Moscow of sending migrants to the frontier"
+    assert "Moscow" not in [p.name for p in locate(text).places]
+
+
+def test_a_city_opening_an_airport_name_is_the_airport() -> None:
+    assert places("Flights cancelled at London Heathrow after a power cut") == [
+        ("London Heathrow Airport", "GB")
+    ]
+
+
+def test_a_district_around_a_named_town_is_not_a_second_place() -> None:
+    names = [
+        p.name for p in locate("Floods cut off villages near Sylhet in Sunamganj district").places
+    ]
+    assert names == ["Sylhet"]

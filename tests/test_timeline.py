@@ -13,9 +13,8 @@ from datetime import UTC, datetime, timedelta
 from email.message import Message
 from pathlib import Path
 
-from alerts import service
-from alerts.mailsink import MailSink, Received
-from tests.servicekit import FeedServer, rss, write_config
+from alerts.mailsink import Received
+from tests.servicekit import rss, stack
 
 T0 = datetime(2026, 9, 17, 6, 30, tzinfo=UTC)
 T1 = T0 + timedelta(minutes=20)
@@ -94,48 +93,38 @@ def _by_recipient(messages: list[Received]) -> dict[str, list[Message]]:
 
 
 async def test_one_advisory_no_duplicates_then_a_threaded_update(tmp_path: Path) -> None:
-    server = FeedServer()
-    async with server.running():
-        server.bodies = {"wire.xml": rss([ATTACK]), "local.xml": rss([]), "tv.xml": rss([])}
-        with MailSink() as sink:
-            folder = write_config(
-                tmp_path / "config",
-                smtp_port=sink.port,
-                db_url=f"sqlite:///{tmp_path / 'alerts.db'}",
-                feeds={n: server.url(f"{n}.xml") for n in ("wire", "local", "tv")},
-                staff=STAFF,
-                routes=ROUTES,
-            )
-            async with service.open_app(service.load(folder)) as app:
-                await app.poll(T0)
-                await app.flush(T0)
-                first = _by_recipient(sink.messages)
-                assert sorted(first) == ["amina.diallo@example.org", "sahel-desk@example.org"]
-                for (msg,) in first.values():
-                    assert "SEV 4" in msg["Subject"] and "Bamako" in msg["Subject"]
-                    assert msg["In-Reply-To"] is None
+    feeds = {"wire": rss([ATTACK]), "local": rss([]), "tv": rss([])}
+    async with stack(tmp_path, feeds, staff=STAFF, routes=ROUTES) as s, s.app() as app:
+        sink = s.sink
+        await app.poll(T0)
+        await app.flush(T0)
+        first = _by_recipient(sink.messages)
+        assert sorted(first) == ["amina.diallo@example.org", "sahel-desk@example.org"]
+        for (msg,) in first.values():
+            assert "SEV 4" in msg["Subject"] and "Bamako" in msg["Subject"]
+            assert msg["In-Reply-To"] is None
 
-                server.bodies["local.xml"] = rss([SECOND])
-                server.bodies["tv.xml"] = rss([THIRD])
-                await app.poll(T1)
-                await app.flush(T1)
-                assert sink.count == 2, "other outlets' reports of the same attack send nothing"
+        s.server.bodies["local.xml"] = rss([SECOND])
+        s.server.bodies["tv.xml"] = rss([THIRD])
+        await app.poll(T1)
+        await app.flush(T1)
+        assert sink.count == 2, "other outlets' reports of the same attack send nothing"
 
-                server.bodies["wire.xml"] = rss([ATTACK, REOPENED])
-                await app.poll(T2)
-                await app.flush(T2)
-                later = _by_recipient(sink.messages[2:])
-                assert sorted(later) == sorted(first)
-                for rcpt, (update,) in later.items():
-                    (advisory,) = first[rcpt]
-                    assert update["In-Reply-To"] == advisory["Message-ID"]
-                    assert advisory["Message-ID"] in update["References"]
-                    assert "Bamako" in update["Subject"]
+        s.server.bodies["wire.xml"] = rss([ATTACK, REOPENED])
+        await app.poll(T2)
+        await app.flush(T2)
+        later = _by_recipient(sink.messages[2:])
+        assert sorted(later) == sorted(first)
+        for rcpt, (update,) in later.items():
+            (advisory,) = first[rcpt]
+            assert update["In-Reply-To"] == advisory["Message-ID"]
+            assert advisory["Message-ID"] in update["References"]
+            assert "Bamako" in update["Subject"]
 
-                await app.poll(T3)
-                await app.flush(T3)
-                resolved = _by_recipient(sink.messages[4:])
-                assert sorted(resolved) == sorted(first)
-                for rcpt, (notice,) in resolved.items():
-                    assert notice["In-Reply-To"] == later[rcpt][0]["Message-ID"]
-                    assert "no report for" in str(notice.get_payload(0).get_payload(decode=True))
+        await app.poll(T3)
+        await app.flush(T3)
+        resolved = _by_recipient(sink.messages[4:])
+        assert sorted(resolved) == sorted(first)
+        for rcpt, (notice,) in resolved.items():
+            assert notice["In-Reply-To"] == later[rcpt][0]["Message-ID"]
+            assert "no report for" in str(notice.get_payload(0).get_payload(decode=True))
