@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import math
 import zlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +24,7 @@ from alerts.smtpconf import SmtpSettings
 from alerts.store.outbox import OutboxRow
 
 Status = Literal["sent", "retry", "dead"]
+Gate = asyncio.Future[None]  # done when the previous round's outcomes are recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,8 @@ class Sender:
     ) -> None:
         self.settings = settings
         self._connect = connect or self._client
+        # parseaddr costs ~40 us: once per sender, not once per message.
+        self._mail_from = b"FROM:<" + settings.envelope_sender.encode("ascii") + b">"
 
     def _client(self) -> aiosmtplib.SMTP:
         s = self.settings
@@ -97,45 +101,39 @@ class Sender:
     async def send(
         self,
         rows: Sequence[OutboxRow],
-        on_outcome: Callable[[Outcome], None] | None = None,
+        on_round: Callable[[Sequence[Outcome]], Gate | None] | None = None,
     ) -> list[Outcome]:
-        """Send ``rows``; one ``Outcome`` per row, in order. ``on_outcome`` hears each at once."""
+        """Send ``rows``; one ``Outcome`` per row, in order.
+
+        The connections go in rounds of one message each, and ``on_round`` hears each round's
+        outcomes. It may return a future (the round being recorded, say committed in a
+        thread): the next round's envelopes go out meanwhile, but no message content does
+        until it is done. So a caller that records each round leaves at most one
+        accepted-but-unrecorded message per connection.
+        """
         done: dict[int, Outcome] = {}
 
-        def report(outcome: Outcome) -> None:
-            done[outcome.id] = outcome
-            if on_outcome is not None:
-                on_outcome(outcome)
+        def report(outcomes: Sequence[Outcome]) -> Gate | None:
+            done.update((o.id, o) for o in outcomes)
+            return on_round(outcomes) if on_round is not None and outcomes else None
 
         n = self.connections_for(len(rows))
         # One person's mails share a connection, so an advisory goes out before its update.
-        lanes: list[list[OutboxRow]] = [[] for _ in range(n)]
+        lanes = [_Lane(self) for _ in range(n)]
         for row in rows:
-            lanes[zlib.crc32(row.recipient.lower().encode()) % n].append(row)
-        async with asyncio.TaskGroup() as group:
-            for lane in lanes:
-                group.create_task(self._session(lane, report))
-        return [done[r.id] for r in rows]
-
-    async def _session(self, rows: Sequence[OutboxRow], report: Callable[[Outcome], None]) -> None:
-        client: aiosmtplib.SMTP | None = None
+            lanes[zlib.crc32(row.recipient.lower().encode()) % n].rows.append(row)
+        gate: Gate | None = None
         try:
-            for i, row in enumerate(rows):
-                if client is None:
-                    opened = await self._open()
-                    if isinstance(opened, str):  # server unreachable: nothing else can go now
-                        for rest in rows[i:]:
-                            report(Outcome(rest.id, "retry", opened, connection=True))
-                        return
-                    client = opened
-                outcome = await self._send_one(client, row)
-                report(outcome)
-                if outcome.connection:  # reconnect for the next message
-                    await _close(client)
-                    client = None
+            while active := [lane for lane in lanes if lane.rows]:
+                outcomes = await _round(active, gate, report)
+                if gate is not None:  # a round with no content to send did not wait for it
+                    await gate
+                gate = report(outcomes)
+            if gate is not None:
+                await gate
         finally:
-            if client is not None:
-                await _close(client)
+            await asyncio.gather(*(lane.close() for lane in lanes))
+        return [done[r.id] for r in rows]
 
     async def _open(self) -> aiosmtplib.SMTP | str:
         """A connected (TLS, logged-in, EHLO done) client, or the reason there is none."""
@@ -153,29 +151,119 @@ class Sender:
             return f"cannot connect to {self.settings.host}:{self.settings.port}: {exc}"
         return client
 
-    async def _send_one(self, client: aiosmtplib.SMTP, row: OutboxRow) -> Outcome:
+    async def _send_one(
+        self, client: aiosmtplib.SMTP, row: OutboxRow, gate: Gate | None
+    ) -> Outcome:
         try:
-            return await self._transact(client, row)
+            # One deadline for the whole transaction: a wait_for per command costs more.
+            async with asyncio.timeout(self.settings.timeout):
+                return await self._transact(client, row, gate)
         except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
             return classify(row.id, exc)
 
-    async def _transact(self, client: aiosmtplib.SMTP, row: OutboxRow) -> Outcome:
-        """MAIL, RCPT, DATA for one row.
+    async def _transact(
+        self, client: aiosmtplib.SMTP, row: OutboxRow, gate: Gate | None
+    ) -> Outcome:
+        """MAIL, RCPT, DATA for one row; the content waits for ``gate``.
 
         ``sendmail`` would parse both addresses five times and scan the 10 KB body twice
         more; the addresses were checked when the message was built (``mime``), and the
         raw message already has CRLF line ends, so the envelope is written directly.
         """
         options = [f"SIZE={len(row.raw)}".encode()] if client.supports_extension("size") else []
-        mail_from = b"FROM:<" + self.settings.envelope_sender.encode("ascii") + b">"
-        reply = await client.execute_command(b"MAIL", mail_from, *options)
+        reply = await client.execute_command(b"MAIL", self._mail_from, *options, timeout=None)
         if reply.code == 250:
-            reply = await client.execute_command(b"RCPT", b"TO:<" + _ascii(row.recipient) + b">")
+            rcpt = b"TO:<" + _ascii(row.recipient) + b">"
+            reply = await client.execute_command(b"RCPT", rcpt, timeout=None)
         if reply.code not in (250, 251):
             await _reset(client)
             return _by_code(row.id, reply.code, reply.message, connection=reply.code == 421)
-        accepted = await client.data(row.raw)
+        accepted = await _data(client, row.raw, gate)
         return Outcome(row.id, "sent", f"{accepted.code} {accepted.message}")
+
+
+class _Lane:
+    """One connection's share of the rows, sent one per round."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self.rows: deque[OutboxRow] = deque()
+        self.client: aiosmtplib.SMTP | None = None
+
+    async def step(self, gate: Gate | None) -> list[Outcome]:
+        """Send the next row (connecting first if needed); all the rest when unreachable."""
+        row = self.rows.popleft()
+        if self.client is None:
+            opened = await self.sender._open()
+            if isinstance(opened, str):  # server unreachable: nothing else can go now
+                rest = [row, *self.rows]
+                self.rows.clear()
+                return [Outcome(r.id, "retry", opened, connection=True) for r in rest]
+            self.client = opened
+        outcome = await self.sender._send_one(self.client, row, gate)
+        if outcome.connection:  # reconnect for the next message
+            await self.close()
+        return [outcome]
+
+    async def close(self) -> None:
+        """Say goodbye (if connected) and drop the connection."""
+        client, self.client = self.client, None
+        if client is not None:
+            await _close(client)
+
+
+async def _round(
+    lanes: Sequence[_Lane], gate: Gate | None, report: Callable[[Sequence[Outcome]], object]
+) -> list[Outcome]:
+    """Each lane sends one message; their outcomes, in lane order."""
+    if len(lanes) == 1:  # no task machinery for a single connection
+        return await lanes[0].step(gate)
+    tasks = [asyncio.ensure_future(lane.step(gate)) for lane in lanes]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        # What a server accepted before the stop is recorded, not sent again.
+        finished = [t for t in tasks if not t.cancelled() and not t.exception()]
+        report([o for task in finished for o in task.result()])
+        raise
+    return [o for task in tasks for o in task.result()]
+
+
+def wire_data(raw: bytes) -> bytes | None:
+    """``raw`` as DATA content (leading dots doubled, ``.`` line added); None unless CRLF-only.
+
+    aiosmtplib's ``data`` does the same with two regex passes (~0.3 ms for 12 KB);
+    ``bytes.count`` and ``replace`` are memchr-fast. A message with a bare CR or LF goes
+    through ``data`` instead, which normalises line ends.
+    """
+    crlf = raw.count(b"\r\n")
+    if raw.count(b"\r") != crlf or raw.count(b"\n") != crlf or not raw.endswith(b"\r\n"):
+        return None
+    stuffed = raw.replace(b"\r\n.", b"\r\n..")
+    return (b"." + stuffed if stuffed.startswith(b".") else stuffed) + b".\r\n"
+
+
+async def _data(client: aiosmtplib.SMTP, raw: bytes, gate: Gate | None) -> aiosmtplib.SMTPResponse:
+    """DATA with ``raw``, through the protocol's public write/read_response when possible."""
+    content, protocol = wire_data(raw), client.protocol
+    if content is None or protocol is None:
+        if gate is not None:
+            await gate
+        return await client.data(raw, timeout=None)
+    start = await client.execute_command(b"DATA", timeout=None)
+    if start.code != 354:
+        raise aiosmtplib.SMTPDataError(start.code, start.message)
+    if gate is not None:  # the server takes a message only at its end: the earlier round first
+        await gate
+    protocol.write(content)
+    # Nothing is awaited between write and read_response, so the reply cannot slip past.
+    reply = await protocol.read_response(timeout=None)
+    if reply.code != 250:
+        raise aiosmtplib.SMTPDataError(reply.code, reply.message)
+    return reply
 
 
 def _ascii(address: str) -> bytes:

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from alerts import similarity
-from alerts.cluster import ClusterPolicy, link_ids, report_sketch, report_time
+from alerts.cluster_policy import ClusterPolicy
+from alerts.cluster_report import probe, report_time
 from alerts.models import Event, Place, PlaceKind, Report
 
 __all__ = ["EventIndex"]
@@ -104,7 +105,9 @@ class EventIndex:
         ids: set[str] = set()
         for key in self._lookup_keys(report, t, policy):
             ids |= self._postings.get(key, set())
-        for n in similarity.names(report_sketch(report)):
+        p = probe(report, t)
+        # Its names, and its towns' names: an event may name a town it did not locate.
+        for n in p.names.union(*(h for _, h in p.towns)):
             posting = self._postings.get(("name", n), set())
             if len(posting) <= _NAME_POSTING_CAP:
                 ids |= posting
@@ -121,7 +124,7 @@ class EventIndex:
     def _lookup_keys(
         self, report: Report, t: datetime, policy: ClusterPolicy
     ) -> Iterator[tuple[str, object]]:
-        loc = report.location
+        loc = probe(report, t)  # its places, less those where another incident happened
         for p in loc.places:
             lat, lon = _cell(p)
             for dlat in (-1, 0, 1):
@@ -132,7 +135,7 @@ class EventIndex:
             yield "country", c
             if not specific:
                 yield "country-wide", c  # a country-level report may be about any town
-        for i in link_ids(report):
+        for i in loc.ids:
             yield "link", i
         yield "nowhere", ""  # unplaced events may be about any place
         if not loc.countries and not loc.places:  # an unplaced report: the latest events

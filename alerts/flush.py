@@ -1,15 +1,20 @@
 """Flush: claim due outbox rows, send them, and record each outcome as soon as it is known.
 
-A row is marked sent only after the SMTP server accepted it, in its own transaction, before
-the next message on that connection goes out; so a crash (even SIGKILL) can send again only
-the messages that were in flight. Cancelling a flush gives back the rows it had not tried.
+A row is marked sent only after the SMTP server accepted it. The connections send in rounds
+(one message each) and a round's outcomes are committed together, in a worker thread, while
+the next round's envelopes (MAIL, RCPT, DATA) go out; no message content goes out before that
+commit is done, and a server takes a message only at the end of its content. So a crash (even
+SIGKILL) can send again only the messages that were in flight, at most one per connection.
+Cancelling a flush gives back the rows it had not tried.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,20 +78,37 @@ async def _send_batch(
 ) -> Counter[str]:
     counts: Counter[str] = Counter(claimed=len(rows))
     untried = {r.id: r for r in rows}
-    with engine.connect() as conn:  # one connection for the batch, one commit per outcome
+    # Each round commits in this thread while the next round's envelopes go out (sqlite3 and
+    # psycopg release the GIL while they wait on the disk); it is one commit at a time, on a
+    # connection that only one thread uses at a time.
+    committer = ThreadPoolExecutor(1, thread_name_prefix="outbox-commit")
+    pending: Future[None] | None = None
+    with engine.connect() as conn, committer:
 
-        def record(outcome: Outcome) -> None:
-            row = untried.pop(outcome.id)
-            counts[_record(conn, row, outcome, now, max_attempts, rand)] += 1
-            conn.commit()  # before the next message goes out: a crash resends only this one
-            counts["connection"] += outcome.connection
+        def record(outcomes: Sequence[Outcome]) -> asyncio.Future[None]:
+            nonlocal pending
+            if pending is not None:  # the previous round's commit: normally long done
+                pending.result()
+            done = [untried.pop(o.id) for o in outcomes]
+            sent = [r.id for r, o in zip(done, outcomes, strict=True) if o.status == "sent"]
+            outbox.mark_sent(conn, sent, now)
+            counts["sent"] += len(sent)
+            for row, outcome in zip(done, outcomes, strict=True):
+                if outcome.status != "sent":
+                    counts[_record(conn, row, outcome, now, max_attempts, rand)] += 1
+                counts["connection"] += outcome.connection
+            # The sender waits for this before the next message's content goes out.
+            pending = committer.submit(conn.commit)
+            return asyncio.wrap_future(pending)
 
         # A row claimed more often than allowed has crashed its senders: stop trying it.
-        for row in [r for r in rows if r.attempts > max_attempts]:
-            record(Outcome(row.id, "dead", "claimed too often"))
+        if worn := [r for r in rows if r.attempts > max_attempts]:
+            await record([Outcome(r.id, "dead", "claimed too often") for r in worn])
         try:
             await sender.send(list(untried.values()), record)
         except BaseException:  # cancelled or failed: the rows not tried are due again at once
+            if pending is not None:
+                wait([pending])  # never two threads on the connection
             conn.rollback()
             outbox.release(conn, list(untried), owner)
             conn.commit()
@@ -103,10 +125,7 @@ def _record(
     max_attempts: int,
     rand: Callable[[], float],
 ) -> str:
-    """Store one outcome (the caller commits); return "sent", "retry" or "dead"."""
-    if outcome.status == "sent":
-        outbox.mark_sent(conn, row.id, now)
-        return "sent"
+    """Store one failed outcome (the caller commits); return "retry" or "dead"."""
     if outcome.status == "dead":
         outbox.mark_dead(conn, row.id, now, outcome.detail)
         return "dead"

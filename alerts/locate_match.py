@@ -16,14 +16,16 @@ from dataclasses import dataclass, replace
 from alerts.gazetteer import CAPS, COMMON, DEMONYM, Gazetteer
 from alerts.gazetteer_fold import fold
 from alerts.locate_words import (
-    FEATURE_AFTER,
     EVENT_AFTER,
+    FEATURE_AFTER,
     LOCATIVE,
     MACRO_REGIONS,
     NAME_BEFORE,
     NAME_PARTICLES,
+    ORG_AFTER,
     PLACE_BEFORE,
     PLACE_WORDS,
+    PLACING,
     WEEKDAYS,
 )
 
@@ -64,12 +66,10 @@ def split_words(text: str) -> Words:
     """Fold ``text`` and split it into words (length-preserving fold keeps offsets)."""
     folded = fold(text)
     spans = [m.span() for m in _WORD.finditer(folded)]
-    starts, pos = [], 1
-    for s, e in spans:
-        starts.append(pos)
-        pos += e - s + 1
-    joined = " " + " ".join(folded[s:e] for s, e in spans) + " "
-    return Words(text, spans, starts, joined)
+    # The fold leaves only letters, digits and spaces, so split() finds the same words.
+    parts = folded.split()
+    starts = list(itertools.accumulate([len(p) + 1 for p in parts], initial=1))[:-1]
+    return Words(text, spans, starts, f" {' '.join(parts)} ")
 
 
 def end_of(words: Words, i: int) -> int:
@@ -89,11 +89,8 @@ def find_mentions(gaz: Gazetteer, text: str, title_len: int) -> list[Mention]:
     headline_caps = title_case(text[:title_len])
     raw = []
     # Names are capitalised: most hits are words like "to", "most"; skip them cheaply.
-    capital = {
-        j: i
-        for i, ((s, _), j) in enumerate(zip(words.spans, words.starts, strict=True))
-        if text[s].isupper()
-    }
+    starts = words.starts
+    capital = {starts[i]: i for i, (s, _) in enumerate(words.spans) if text[s].isupper()}
     key_len = gaz.key_len
     for end, key in gaz.auto.iter(words.joined):
         first = capital.get(end - key_len[key] + 2)
@@ -123,7 +120,7 @@ def _short_forms(mentions: list[Mention]) -> list[Mention]:
     return [
         m
         for m in mentions
-        if not m.in_name and (m.text.casefold() not in names or _clean(m.before) in LOCATIVE)
+        if not m.in_name and (m.text.casefold() not in names or _clean(m.before) in PLACING)
     ]
 
 
@@ -132,7 +129,7 @@ def _mention(
 ) -> Mention | None:
     span = (w.spans[first][0], w.spans[last][1])
     written = w.text[span[0] : span[1]]
-    rows = _written_rows(written, tuple(gaz.rows(key)))
+    rows = _written_rows(written, gaz.rows(key))
     if not rows or written.lower() in PLACE_WORDS:  # "Airport", "Western": generic words
         return None
     has_next = last + 1 < len(w.spans)
@@ -160,23 +157,35 @@ def _mention(
         in_title and caps,
         further,
     )
-    # An airport's name opens with its city ("London Heathrow"): a town before it is no person.
-    kinds = "CRAT" if any(gaz.kinds[e] == "A" for e, _ in rows) else "CRA"
-    part = _part_of_other_name(m, lambda word: _area_name(gaz, word, kinds))
+    return _screen(gaz, m)
+
+
+def _screen(gaz: Gazetteer, m: Mention) -> Mention | None:
+    """The mention if it may name a place; marked ``in_name`` inside a person's or team's
+    name; None when it is something else (a feature, a code out of place, a company)."""
+    rows, after = m.rows, m.after
+    generic = all(f & COMMON and gaz.kinds[e] == "R" for e, f in rows)
+    part = _part_of_other_name(m, lambda word: _area_name(gaz, word, _kinds(gaz, rows)), generic)
     if part:
         # Kept aside: a bare "Melbourne" after "Melbourne Storm" is the team too; a country
         # opening a name ("Rwanda Development Board") still names the country elsewhere.
         named = part == "name" and not any(gaz.kinds[e] == "C" for e, _ in rows)
         return replace(m, in_name=True) if named else None
-    if all(f & CAPS and gaz.kinds[e] == "R" for e, f in rows) and "," not in gap:
+    if all(f & CAPS and gaz.kinds[e] == "R" for e, f in rows) and "," not in m.gap_before:
         return None  # a state code ("CA", "OR") only counts after "Town, "
     # "Emirates Stadium", "Kenya Airways": a country name opening another proper name.
-    country = all(gaz.kinds[e] == "C" for e, _ in rows) and not demonym
-    opens_name = not (in_title and caps) and not gap_after.strip() and after[:1].isupper()
+    country = all(gaz.kinds[e] == "C" for e, _ in rows) and not m.demonym
+    opens_name = not m.title_case and not m.gap_after.strip() and after[:1].isupper()
     # ... unless a place follows ("Singapore Changi").
     if country and opens_name and gaz.key_index(after) is None:
         return None
     return m
+
+
+def _kinds(gaz: Gazetteer, rows: tuple[tuple[int, int], ...]) -> str:
+    """The kinds of neighbour that make a name no person's: an airport's name also opens
+    with its city ("London Heathrow")."""
+    return "CRAT" if any(gaz.kinds[e] == "A" for e, _ in rows) else "CRA"
 
 
 def _written_rows(written: str, rows: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
@@ -190,6 +199,8 @@ def _written_rows(written: str, rows: tuple[tuple[int, int], ...]) -> tuple[tupl
 
 def code_adjective(m: Mention) -> bool:
     """ "US company", "U.S. Embassy": a country code naming origin, not a place ("in the US")."""
+    if len(m.text) > 8:  # cheap exit: most names are longer than any code
+        return False
     letters = "".join(c for c in m.text if c.isalpha())
     return letters.isupper() and len(letters) <= 4 and _clean(m.before) not in PLACE_BEFORE
 
@@ -204,13 +215,13 @@ def _area_name(gaz: Gazetteer, word: str, kinds: str = "CRA") -> bool:
     return key is not None and any(gaz.kinds[e] in kinds for e, _ in gaz.rows(key))
 
 
-def _part_of_other_name(m: Mention, is_area: Callable[[str], bool]) -> str:
+def _part_of_other_name(m: Mention, is_area: Callable[[str], bool], generic: bool) -> str:
     """Why the name is not a place here: "feature", "common", "name" (of a person, team or
     storm), or "" when it may be one."""
     after, before = _clean(m.after), _clean(m.before)
-    if after in FEATURE_AFTER and not m.gap_after.strip():
-        return "feature"
-    if before in NAME_BEFORE:  # "Storm Daniel" names the storm; "to storm Cusco's" does not
+    if after in FEATURE_AFTER and not m.gap_after.strip() and not m.demonym:
+        return "feature"  # "Niger River", "Sakhalin Island"; but "the Greek island" is Greek
+    if before in NAME_BEFORE:  # "Storm Daniel" names the storm; "to storm Quito's" does not
         return "name" if m.before[:1].isupper() else "feature"
     # "Nice weather", "Police said": a common word opening a sentence ("In Nice" is a place).
     if all(f & COMMON for _, f in m.rows) and m.sentence_start and before not in LOCATIVE:
@@ -220,9 +231,18 @@ def _part_of_other_name(m: Mention, is_area: Callable[[str], bool]) -> str:
     joined = not m.gap_before.strip() and "\n" not in m.gap_before
     before_person = not m.sentence_start and joined and _names_person(m.before)
     after_person = _names_after(m)
-    # A neighbour that is itself an area or airport ("Singapore Changi") is no person's name.
-    person = before_person and not is_area(m.before)
-    return "name" if person or (after_person and not is_area(m.after)) else ""
+    # A neighbour that is itself an area or airport ("Singapore Changi") is no person's name,
+    # unless this name is a region named by an everyday word: "Gulf Coast" names neither
+    # the Gulf province nor the Coast region.
+    person = before_person and (generic or not is_area(m.before))
+    after_name = after_person and (generic or not is_area(m.after))
+    return "name" if person or _particle(m) or after_name else ""
+
+
+def _particle(m: Mention) -> bool:
+    """ "Chad van Heerden", "Jordan ter Horst": a lower-case particle, then a capitalised name."""
+    joined = not m.gap_after.strip() and "\n" not in m.gap_after
+    return joined and m.after in NAME_PARTICLES and m.further[:1] != () and m.further[0].istitle()
 
 
 def _names_person(word: str) -> bool:
@@ -233,13 +253,11 @@ def _names_person(word: str) -> bool:
 
 
 def _names_after(m: Mention) -> bool:
-    """The name opens a longer name: "Jordan Henderson", "Chad le Clos" (a particle and a
-    capitalised word), but not a venue's event ("Paris Fashion Week", "Rio Air Show")."""
+    """The name opens a longer name ("Jordan Henderson", "Sofia City Orchestra"), but not as the
+    venue of an event ("Milan Fashion Week", "Dubai Air Show")."""
     if m.gap_after.strip() or "\n" in m.gap_after:
         return False
-    if _clean(m.after) in NAME_PARTICLES and m.further[:1] and m.further[0][:1].isupper():
+    run = [_clean(w) for w in itertools.takewhile(str.istitle, (m.after, *m.further))]
+    if any(w in ORG_AFTER for w in run):
         return True
-    if not _names_person(m.after):
-        return False
-    run = list(itertools.takewhile(lambda w: w[:1].isupper(), (m.after, *m.further)))
-    return not any(_clean(w) in EVENT_AFTER for w in run)
+    return _names_person(m.after) and not any(w in EVENT_AFTER for w in run)

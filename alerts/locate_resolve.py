@@ -68,12 +68,15 @@ def _one_sense(gaz: Gazetteer, choices: list[Choice]) -> list[Choice]:
         if key not in best or c.score > best[key].score:
             best[key] = c
     for key in list(best):
-        # "Compostela" after "Santiago de Compostela": a short form of a town already named
-        # (not a country's name, and not a town inside a longer airport name).
         if gaz.kinds[best[key].eid] == "C":
-            continue
-        towns = [k for k in best if gaz.kinds[best[k].eid] in "TR"]
-        longer = [k for k in towns if k != key and f" {key} " in f" {k} "]
+            # "Korea" after "Republic of Korea": the state's short name. Other
+            # words ("South Sudan", "Equatorial Guinea") make a different country.
+            longer = [k for k in best if k != key and _state_form(k, key)]
+        else:
+            # "Compostela" after "Santiago de Compostela": a short form of a town already
+            # named (not a town inside a longer airport name).
+            towns = [k for k in best if gaz.kinds[best[k].eid] in "TR"]
+            longer = [k for k in towns if k != key and f" {key} " in f" {k} "]
         if longer:
             best[key] = best[max(longer, key=len)]
     return [
@@ -81,6 +84,20 @@ def _one_sense(gaz: Gazetteer, choices: list[Choice]) -> list[Choice]:
         for c in choices
         for k in [c.mention.text.casefold()]
     ]
+
+
+_STATE_WORDS = frozenset(
+    {"democratic", "republic", "of", "the", "dr", "people's", "peoples", "federal"}
+    | {"islamic", "kingdom", "state", "united"}
+)
+
+
+def _state_form(long: str, short: str) -> bool:
+    """True when ``long`` is ``short`` with words of a state's formal name around it."""
+    if f" {short} " not in f" {long} ":
+        return False
+    rest = f" {long} ".replace(f" {short} ", " ").split()
+    return bool(rest) and all(w.strip(".") in _STATE_WORDS for w in rest)
 
 
 def _votes(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, float]:
@@ -144,8 +161,7 @@ def _score(
         return None
     # A country's own name means the country: "Jamaica" is not Jamaica, Queens because the
     # text also says "U.S.". Only "Jamaica, New York" (a pair) or other towns can overturn it.
-    rival_country = any(gaz.kinds[e] == "C" for e, _ in m.rows)
-    if cc in named and kind != "C" and not rival_country:
+    if cc in named and kind != "C" and not any(gaz.kinds[e] == "C" for e, _ in m.rows):
         score += SAME_COUNTRY
         why.append(f"{cc} named in text")
     elif named and kind in "TR" and gaz.pop[eid] < FOREIGN_MIN_POP and cc not in paired:

@@ -13,7 +13,7 @@ def words(text: str) -> frozenset[str]:
 # Words after a name that make it a natural feature or a street, not a settlement.
 FEATURE_AFTER = words(
     "river lake sea ocean strait delta street streets avenue road boulevard square bridge "
-    "mountains basin canal channel trail"
+    "mountains basin canal channel trail island peninsula corridor bay gulf"
 )
 
 # Words before a name that make it a storm's or a vessel's name ("Hurricane Otis").
@@ -33,14 +33,20 @@ PLACE_WORDS = words(
     "conference expo mayor police airports"
 )
 
-# Lower-case particles inside people's names ("Chad le Clos", "Virgil van Dijk"); not the
+# Lower-case particles inside people's names ("Chad van Heerden", "Virgil van Dijk"); not the
 # Romance "de", "del", which place names share ("Cocle del Norte").
 NAME_PARTICLES = words("le van von der den ter bin ibn")
 
-# Nouns that end an event's name after its venue: "Paris Fashion Week", "Paris Air Show".
+# Nouns that end an event's name after its venue: "Milan Fashion Week", "Dubai Air Show".
 EVENT_AFTER = words(
     "week show festival marathon olympics games summit conference expo fair biennale carnival "
     "open prix championships championship cup"
+)
+
+# Nouns that end an organisation's name after a place word: "Sofia City Orchestra".
+ORG_AFTER = words(
+    "ballet orchestra opera philharmonic symphony choir theatre theater university college "
+    "airways airlines fc afc rovers wanderers athletic"
 )
 
 # Names of world regions that are not places of the gazetteer ("Middle East" is also a
@@ -95,6 +101,9 @@ LOCATIVE = words(
     "hitting rocked rocks grips gripped swamp swamped paralyses paralysed"
 )
 
+# Prepositions that place a name even where it also names a team or person ("in Melbourne").
+PLACING = words("in at near inside outside across around throughout into")
+
 # Prepositions that, after a word of travel, make the place a destination.
 MOVEMENT = words("to via towards toward for from between")
 
@@ -110,6 +119,12 @@ MOVERS = words(
 OPPONENT_BEFORE = words(
     "against versus vs beat beating beats defeated defeat defeating stun stuns stunned thrash "
     "thrashed rout routed edge edged"
+)
+
+# Nouns after a town that make it a sports club: "the Ipswich striker".
+TEAM_NOUNS = words(
+    "forward forwards striker strikers midfielder defender goalkeeper keeper winger coach "
+    "manager skipper squad fans supporters boss"
 )
 
 # Nouns after a country (or "Country's") that make it the doer: "Niger's junta".

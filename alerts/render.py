@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from alerts import mime
+from alerts import mime, render_splice
 from alerts.models import Change, ChangeReason, Event, Message, Recipient
 from alerts.render_values import clean, event_values, format_date, line, safe_url
 
@@ -146,6 +146,9 @@ class Renderer:
         }
         # One event usually goes to many people: its values are built once per language.
         self._cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        # ... and so are its bodies, with markers where each reader's own values go.
+        self._skeletons: OrderedDict[tuple[Any, ...], render_splice.Skeleton | str]
+        self._skeletons = OrderedDict()
 
     def language(self, wanted: str) -> str:
         """The template folder for ``wanted`` ("fr-FR" -> "fr"), English when absent."""
@@ -167,8 +170,9 @@ class Renderer:
         if change.reason not in TEMPLATE_FOR:
             raise ValueError(f"change {change.reason} sends nothing")
         lang, name = self.language(recipient.language), TEMPLATE_FOR[change.reason]
-        values = self._event_values(event, change, lang, tuple(reasons))
-        text, html = self._bodies(name, lang, values | self._person(recipient))
+        key = (event, change.reason, change.detail, lang, tuple(reasons))  # the whole record
+        values = self._event_values(key, event, change)
+        text, html = self._person_bodies(key, name, values, self._person(recipient))
         mid = message_id(event.id, event.revision, recipient.email, self.domain)
         reply, refs = thread_headers(
             event.id, event.revision, recipient.email, self.domain, change.reason
@@ -193,7 +197,10 @@ class Renderer:
         words = self.words[lang]
         items = sorted(entries, key=lambda e: (-e[0].severity, e[0].first_seen))
         rows = [
-            SimpleNamespace(**self._event_values(ev, ch, lang, ()), why=clean(why, 600))
+            SimpleNamespace(
+                **self._event_values((ev, ch.reason, ch.detail, lang, ()), ev, ch),
+                why=clean(why, 600),
+            )
             for ev, ch, why in items
         ]
         top = max((e[0].severity for e in entries), default=0)
@@ -206,16 +213,19 @@ class Renderer:
         return self._keyed(key, int(now.timestamp()) // 60, "digest", lang, values, recipient, now)
 
     def render_feed_notice(
-        self, to: str, feed: str, url: str, state: str, detail: str, now: datetime
-    ) -> Message:
+        self, to: str, feed: str, url: str, state: str, detail: str, now: datetime,
+        language: str = "en",
+    ) -> Message:  # fmt: skip
         """The officers' notice that a feed is failing, has recovered, or is gone.
 
-        Its outbox key is ("feed-" + hash of feed and state, minute of ``now``).
+        Its outbox key is ("feed-" + hash of feed and state, minute of ``now``); ``language``
+        picks the templates as for any reader (English when absent).
         """
         if state not in ("failing", "recovered", "gone"):
             raise ValueError(f"feed state must be failing, recovered or gone, not {state!r}")
-        officer = Recipient(email=mime.check_address(to), name="", language="en", why="")
-        words = self.words["en"]
+        lang = self.language(language)
+        officer = Recipient(email=mime.check_address(to), name="", language=lang, why="")
+        words = self.words[lang]
         values = self._person(officer) | {
             "feed": line(feed), "url": safe_url(url), "url_text": line(url, 500),
             "state": state, "detail": clean(detail), "when": format_date(now, words),
@@ -223,19 +233,41 @@ class Renderer:
         values["subject"] = words["feed_subject"][state].format(feed=values["feed"])
         key = "feed-" + hashlib.sha256(f"{feed}\n{state}".encode()).hexdigest()[:24]
         return self._keyed(
-            key, int(now.timestamp()) // 60, "feed_notice", "en", values, officer, now
+            key, int(now.timestamp()) // 60, "feed_notice", lang, values, officer, now
         )
 
-    def _event_values(
-        self, event: Event, change: Change, lang: str, reasons: tuple[str, ...]
-    ) -> dict[str, Any]:
-        key = (event, change.reason, change.detail, lang, reasons)  # the whole frozen record
+    def _event_values(self, key: tuple[Any, ...], event: Event, change: Change) -> dict[str, Any]:
         values = self._cache.get(key)
         if values is None:
-            values = self._cache[key] = event_values(event, change, self.words[lang], reasons)
+            words = self.words[key[3]]
+            values = self._cache[key] = event_values(event, change, words, key[4])
             if len(self._cache) > 256:
                 self._cache.popitem(last=False)
         return values
+
+    def _person_bodies(
+        self, key: tuple[Any, ...], name: str, values: dict[str, Any], person: dict[str, str]
+    ) -> tuple[str, str]:
+        """The bodies for one reader: the event's skeleton with their values spliced in."""
+        lang = key[3]
+        if not render_splice.spliceable(person):
+            return self._bodies(name, lang, values | person)
+        skey = (key, name)
+        skel = self._skeletons.get(skey)
+        if skel is None:  # a first reader: a skeleton costs two renders, worth it from the second
+            self._skeletons[skey] = "once"
+            if len(self._skeletons) > 256:
+                self._skeletons.popitem(last=False)
+        elif skel == "once":  # "full": the templates do more than insert a reader's values
+            skel = self._skeletons[skey] = (
+                render_splice.skeleton(
+                    lambda marks: self._bodies(name, lang, values | marks), tuple(person)
+                )
+                or "full"
+            )
+        if not isinstance(skel, render_splice.Skeleton):
+            return self._bodies(name, lang, values | person)
+        return render_splice.fill(skel, person)
 
     def _template(self, name: str) -> Any:
         template = self._templates.get(name)
@@ -244,7 +276,7 @@ class Renderer:
         return template
 
     @staticmethod
-    def _person(recipient: Recipient) -> dict[str, Any]:
+    def _person(recipient: Recipient) -> dict[str, str]:
         return {"recipient_name": line(recipient.name, 100), "why": clean(recipient.why, 600)}
 
     def _keyed(

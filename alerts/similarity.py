@@ -21,11 +21,48 @@ import functools
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-COMMON, WORD, NAME, MARK = 0, 1, 2, 3
-WEIGHT = {COMMON: 0.2, WORD: 1.0, NAME: 2.0, MARK: 0.0}
-CAP = 320  # features kept per event: enough for ~10 reports, bounded for memory
+from alerts.sketches import (
+    CAP,
+    COMMON,
+    MARK,
+    NAME,
+    WEIGHT,
+    WORD,
+    Query,
+    containment,
+    has_name,
+    marks,
+    merge,
+    names,
+    tiers,
+)
+
+__all__ = [
+    "CAP",
+    "COMMON",
+    "MARK",
+    "NAME",
+    "WEIGHT",
+    "WORD",
+    "Query",
+    "containment",
+    "features",
+    "fold_text",
+    "has_name",
+    "hashes",
+    "magnitudes",
+    "marks",
+    "merge",
+    "names",
+    "reference_spans",
+    "sketch",
+    "stem",
+    "strip_references",
+    "tiers",
+    "words",
+]
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -63,15 +100,18 @@ _COMMON = wordset(
 # end of the clause: text about another incident, which must not count as overlap.
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|some)"
 _UNIT = r"(?:minutes?|hours?|days?|weeks?|months?|years?)"
-_REFERENCE = re.compile(
-    rf"(?:(?:less|more) than |about |just |only |nearly |almost )?(?:{_NUM} )?{_UNIT} "
-    r"(?:after|before|since)\b[^.;:]*",
+# Found from its keyword, then extended to the left over its number and unit: a pattern
+# that starts with optional words would be tried at every position of every text.
+_KEYWORD = re.compile(r" (?:after|before|since)\b", re.IGNORECASE)
+_LEAD = re.compile(
+    rf"(?:(?:less|more) than |about |just |only |nearly |almost )?(?:{_NUM} )?{_UNIT} $",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[^\W\d_][\w'’\-]*|\d+(?:[.,]\d+)?")
 _EARLIER = re.compile(r"\b(?:earlier|previous)\b", re.IGNORECASE)
-# A capitalised word after a word (not after a full stop, colon or the start): a name.
-_NAMES = re.compile(r"(?<=[^\s.!?:;]\s)[A-Z][a-z\u00C0-\u024F][\w'’\-]*")
+# A capitalised word (checked to follow a word, not a full stop, colon or the start): a name.
+_CAPITALISED = re.compile(r"[A-Z][a-z\u00C0-\u024F][\w'’\-]*")
+_BREAKS = frozenset(".!?:;")
 _SENTENCES = re.compile(r"[.!?:;]\s+")
 _MAGNITUDE = re.compile(
     r"[Mm]agnitude[ -]?(\d(?:[.,]\d)?)\b|\b(\d[.,]\d)[ -][Mm]agnitude\b"
@@ -96,7 +136,41 @@ def strip_references(text: str) -> str:
         lowered = text.lower()
     if " after" not in lowered and " before" not in lowered and " since" not in lowered:
         return text  # the common case, without running the pattern
-    return _REFERENCE.sub(" ", text)
+    kept: list[str] = []
+    done = 0
+    for m in _KEYWORD.finditer(text):
+        if m.start() < done:
+            continue  # inside a clause already cut
+        lead = _LEAD.search(text, max(done, m.start() - 40), m.start() + 1)
+        if lead is not None:
+            kept += (text[done : lead.start()], " ")
+            done = _clause_end(text, m.end())
+    return "".join(kept) + text[done:] if kept else text
+
+
+def reference_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the parts ``strip_references`` cuts: places named only there are where
+    another incident happened ("a few hours before the massacre in Solhan")."""
+    lowered = text.lower()
+    spans: list[tuple[int, int]] = []
+    if "earlier" in lowered or "previous" in lowered:
+        start = 0
+        for m in [*_SENTENCES.finditer(text), None]:
+            end = m.start() if m else len(text)
+            if _EARLIER.search(text, start, end):
+                spans.append((start, end))
+            start = m.end() if m else start
+    for m in _KEYWORD.finditer(text):
+        lead = _LEAD.search(text, max(0, m.start() - 40), m.start() + 1)
+        if lead is not None:
+            spans.append((lead.start(), _clause_end(text, m.end())))
+    return spans
+
+
+def _clause_end(text: str, start: int) -> int:
+    """The offset of the next full stop, semicolon or colon, or the end of the text."""
+    ends = [i for i in (text.find(c, start) for c in ".;:") if i != -1]
+    return min(ends, default=len(text))
 
 
 def magnitudes(text: str) -> frozenset[str]:
@@ -119,8 +193,13 @@ def stem(word: str) -> str:
         if len(word) >= keep + len(suffix) - 1 and word.endswith(suffix):
             if suffix == "s" and word.endswith("ss"):
                 return word
+            if suffix == "es" and not word.endswith(_SIBILANT_ES):
+                return word[:-1]  # "ambulances" is "ambulance" + s, "crashes" is "crash" + es
             return word[: -len(suffix)]
     return word
+
+
+_SIBILANT_ES = ("ses", "xes", "zes", "ches", "shes")
 
 
 def words(text: str) -> tuple[list[str], set[str]]:
@@ -130,17 +209,29 @@ def words(text: str) -> tuple[list[str], set[str]]:
     Hyphenated words give the whole and the parts ("inter-continental": both).
     """
     folded = fold_text(text)
-    out: list[str] = []
-    for word in _WORDS.findall(folded):
-        if "-" in word or "'" in word or "’" in word:
-            out.extend(_pieces(word))
-        else:
-            out.append(word)
+    out: list[str] = _WORDS.findall(folded)
+    if "-" in folded or "'" in folded or "’" in folded:  # rare enough to check word by word
+        out = [piece for word in out for piece in _split(word)]
     names: set[str] = set()
-    for name in _NAMES.findall(text):
+    for name in _names(text):
         name = fold_text(name)
         names.update(_pieces(name) if "-" in name or "'" in name or "’" in name else (name,))
     return out, names
+
+
+def _split(word: str) -> Iterable[str]:
+    return _pieces(word) if "-" in word or "'" in word or "’" in word else (word,)
+
+
+def _names(text: str) -> Iterator[str]:
+    """Capitalised words that follow a word and one space (a lookbehind would run at every
+    position of the text; capitals are few)."""
+    for m in _CAPITALISED.finditer(text):
+        i = m.start()
+        if i >= 2 and text[i - 1].isspace():
+            before = text[i - 2]
+            if before not in _BREAKS and not before.isspace():
+                yield m.group()
 
 
 def _pieces(word: str) -> set[str]:
@@ -183,18 +274,21 @@ def _feature(word: str) -> tuple[int, int] | None:
         return None
     base = stem(word)
     base = _SYNONYMS.get(base, base)
-    return zlib.crc32(base.encode()), COMMON if base in _COMMON or word in _COMMON else WORD
+    tier = COMMON if base in _COMMON or word in _COMMON else WORD
+    if len(base) > 4 and base.endswith("e"):
+        base = base[:-1]  # "closed" and "close" meet as "clos"
+    return zlib.crc32(base.encode()), tier
 
 
 def features(text: str, exclude: Iterable[str] = ()) -> dict[int, int]:
     """Hashed features of a text with their tiers; words in ``exclude`` (located place names)
     count as common words: two incidents in one city must not look alike by its name, but an
     unlocated report that names the town still meets the event."""
-    common_here = {w for phrase in exclude for w in _WORDS.findall(fold_text(phrase))}
+    common_here = {w for phrase in exclude for w in _phrase_words(phrase)}
     found: dict[int, int] = {}
     found_get, feature = found.get, _feature
     tokens, names = words(strip_references(text))
-    for word in tokens:
+    for word in dict.fromkeys(tokens):  # each word once, in order
         known = feature(word)
         if known is None:
             continue
@@ -210,87 +304,18 @@ def features(text: str, exclude: Iterable[str] = ()) -> dict[int, int]:
     return found
 
 
+@functools.lru_cache(maxsize=65536)
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(_WORDS.findall(fold_text(phrase)))
+
+
 def sketch(text: str, exclude: Iterable[str] = ()) -> tuple[int, ...]:
     """The sorted tuple of ``hash << 2 | tier`` ints for a text."""
     return tuple(sorted((key << 2) | tier for key, tier in features(text, exclude).items()))
 
 
-def tiers(fingerprint: Iterable[int]) -> dict[int, int]:
-    """Hash -> tier for a stored sketch."""
-    return {value >> 2: value & 3 for value in fingerprint}
-
-
-def containment(report: Iterable[int], event: Iterable[int]) -> float:
-    """Weighted share of the report's features that the event has (0..1)."""
-    have = {value >> 2 for value in event}
-    total = hit = 0.0
-    for value in report:
-        weight = WEIGHT[value & 3]
-        total += weight
-        if value >> 2 in have:
-            hit += weight
-    return hit / total if total else 0.0
-
-
-def marks(fingerprint: Iterable[int]) -> frozenset[int]:
-    """The magnitude marks of a sketch."""
-    return frozenset(value >> 2 for value in fingerprint if value & 3 == MARK)
-
-
-def names(fingerprint: Iterable[int]) -> frozenset[int]:
-    """The name features of a sketch."""
-    return frozenset(value >> 2 for value in fingerprint if value & 3 == NAME)
-
-
-def merge(event: tuple[int, ...], report: tuple[int, ...], cap: int = CAP) -> tuple[int, ...]:
-    """The event's sketch grown by a report's, keeping names and marks first when over ``cap``.
-
-    A word seen once as a name and once as a plain word may stay under both tiers: harmless,
-    and cheaper than resolving it on every report.
-    """
-    values = set(event)
-    values.update(report)
-    if len(values) > cap:
-        values = set(sorted(values, key=lambda v: (-(v & 3), v))[:cap])
-    return tuple(sorted(values))
-
-
-# Headline cues. A follow-up reports on a known incident (tolls, claims, mourning, arrests,
-# reopenings, advice); an onset announces that something is happening now. Only an onset can
-# be a *second* incident in the same place, so only onsets must show that they are the same.
-_FOLLOW_UP = wordset(
-    """toll claim claims claimed responsibility mourn mourns mourning funeral funerals bury
-    buries buried burial vigil condemn condemns condemned investigation investigate investigating
-    probe inquiry suspect suspects arrest arrests arrested detain detains detained charged
-    manhunt seek seeks wanted reward reopen reopens reopened resume resumes resumed restore
-    restored returns return normal lifted ends ended over aftermath victims survivors declare
-    declares declared suspend suspends suspended postponed blame blames says alert advice
-    advisory message warning revised passes after amid killed dead died wounded injured hurt
-    rises rise risen reaches climbs sentenced trial drags continue continues persists"""
-)
-_ONSET = wordset(
-    """hit hits strike strikes struck rock rocks jolt jolts storm storms kill kills explode
-    explodes explosion explosions blast blasts gunfire erupt erupts crash crashes collapse
-    collapses attack attacks fire fires ram rams plough ploughs stampede surge crush blackout
-    outage sirens flood floods quake earthquake tremor shooting bombing tremors opens"""
-)
-
-
-_LETTERS = re.compile(r"[a-z]+")
-_CONTINUING = re.compile(
-    r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
-    r" (?:day|night|week)\b",
-    re.IGNORECASE,
-)
-
-
-@functools.lru_cache(maxsize=1024)
-def is_onset(title: str) -> bool:
-    """True when a headline announces an incident rather than following one up.
-
-    "Second night of unrest" or "outage drags into fourth day" continue an incident.
-    """
-    heard = set(_LETTERS.findall(fold_text(title)))
-    if _CONTINUING.search(title) or heard & _FOLLOW_UP:
-        return False
-    return bool(heard & _ONSET)
+@functools.lru_cache(maxsize=65536)
+def hashes(phrase: str) -> frozenset[int]:
+    """The feature hashes of a short phrase such as a place name (stop words dropped)."""
+    found = (_feature(piece) for w in _phrase_words(phrase) for piece in _split(w))
+    return frozenset(f[0] for f in found if f is not None)

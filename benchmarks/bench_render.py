@@ -3,6 +3,8 @@
 Run: .venv/bin/python benchmarks/bench_render.py [COUNT]
 Target: >= 1,000 messages/s of ~10 KB text + HTML on 2 vCPU. Every builder's output is
 checked with the stdlib parser first, so a fast builder cannot win by being wrong.
+"One event to many people" splices each reader's values into the event's bodies rendered
+once (``alerts.render_splice``); "a different event every time" renders in full each time.
 """
 
 from __future__ import annotations

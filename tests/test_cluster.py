@@ -10,6 +10,7 @@ import pytest
 
 from alerts import cluster
 from alerts.cluster import ClusterPolicy, expire, fold
+from alerts.cluster_report import probe
 from alerts.eventindex import EventIndex
 from alerts.models import (
     Assessment,
@@ -303,3 +304,67 @@ def test_replay_yields_one_line_per_item() -> None:
     assert list(replay(lines, classify, POLICY)) == out  # deterministic
     changes = list(replay_changes(lines, classify, POLICY))
     assert all(not expired for _, _, expired in changes)
+
+
+# ---------------------------------------------------------------- robust to the classifier
+
+BORVO = Place("Borvo", "ZZ", 10.0, 1.0, PlaceKind.CITY)  # made-up towns in made-up countries
+KESTA = Place("Kesta", "YY", 30.0, 40.0, PlaceKind.CITY)
+
+
+def test_a_place_named_only_about_another_incident_does_not_locate_the_report() -> None:
+    text = "Villagers bury 14 dead. The raid came a few hours before the massacre in Kesta."
+    at = text.index("Kesta")
+    r = report(text, place=replace(KESTA, span=(at, at + 5), matched="Kesta"))
+    p = probe(r, T0)
+    assert p.places == () and p.countries == ()
+    kept = report("Raid in Kesta kills 14", place=replace(KESTA, span=(8, 13), matched="Kesta"))
+    assert probe(kept, T0).places  # named outside the clause: kept
+
+
+def test_an_unplaced_report_naming_the_event_town_joins_early() -> None:
+    a, b = run(
+        report(
+            "Strong earthquake jolts the hills", place=BORVO, category=Category.NATURAL_DISASTER
+        ),
+        report(
+            "Borvo's old bell tower collapses",
+            summary="Monks knelt in the square; about twenty people were hurt.",
+            place=None,
+            category=Category.NATURAL_DISASTER,
+            at=T0 + timedelta(hours=3),
+        ),
+    )
+    assert a[0] == b[0]
+
+
+def test_a_town_put_in_the_wrong_country_still_meets_the_event_naming_it() -> None:
+    a, b = run(
+        report(
+            "Gunmen kill dozens in overnight raid",
+            summary="Attackers struck Borvo at night and burned the market in the massacre.",
+            place=replace(BORVO, name="Zedland", kind=PlaceKind.COUNTRY),
+        ),
+        report(
+            "Families flee Borvo after the massacre",
+            summary="Thousands left Borvo for safer towns.",
+            place=replace(KESTA, name="Borvo", matched="Borvo"),
+            category=Category.NONE,
+            at=T0 + timedelta(days=2),
+        ),
+    )
+    assert a[0] == b[0]
+
+
+def test_protesters_after_a_crash_are_a_reaction_whatever_their_category() -> None:
+    a, b = run(
+        report("Training jet crashes into school", place=BORVO, category=Category.TRANSPORT),
+        report(
+            "Students besiege officials at the school, demand the list of victims",
+            summary="They blocked the roundabout near the crash site.",
+            place=None,
+            category=Category.TERRORISM,  # a classifier's mistake
+            at=T0 + timedelta(hours=20),
+        ),
+    )
+    assert a[0] != b[0]

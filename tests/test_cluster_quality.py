@@ -1,9 +1,9 @@
 """Clustering quality on shared/eval/clusters-dev.jsonl, and the mail count per event.
 
 The targets of the issue are pairwise precision >= 0.95, recall >= 0.90 and B-cubed F1 >=
-0.93. The floors below are the level reached with the classifier of the day; raise them as
-locate and assess improve (most remaining errors follow a wrong country, a missing place or
-a severity-0 first report).
+0.93. The floors below are the level reached with the classifier of the day, less a margin;
+raise them as locate and assess improve (the remaining errors follow reports with no place
+and little shared text, or a category the classifier got wrong).
 """
 
 from __future__ import annotations
@@ -57,11 +57,11 @@ def test_clusters_score(shared_dir: Path, dev: list[dict[str, Any]], folded: lis
         f"pairwise P={pairwise['precision']:.3f} R={pairwise['recall']:.3f}; "
         f"B-cubed F1={bcubed['f1']:.3f}; clusters {result['pred_clusters']}"
     )
-    # Reached on 23 Nov 2026 (P 0.911, R 0.812, B-cubed F1 0.906), less a margin for
-    # classifier changes; the issue's targets are 0.95 / 0.90 / 0.93.
-    assert pairwise["precision"] >= 0.88
-    assert pairwise["recall"] >= 0.75
-    assert bcubed["f1"] >= 0.88
+    # Reached on 23 Nov 2026 (P 0.968, R 0.901, B-cubed F1 0.955), less a margin for
+    # classifier changes under way; the issue's targets are 0.95 / 0.90 / 0.93.
+    assert pairwise["precision"] >= 0.94
+    assert pairwise["recall"] >= 0.87
+    assert bcubed["f1"] >= 0.93
 
 
 def test_mails_per_event_equal_notifying_changes(folded: list[Any]) -> None:

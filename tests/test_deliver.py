@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from alerts import mime
-from alerts.deliver import Sender
+from alerts.deliver import Outcome, Sender, wire_data
 from alerts.models import ChangeReason
 from alerts.smtpconf import SmtpSettings
 from alerts.store.outbox import OutboxRow
@@ -118,6 +119,11 @@ def starttls_port(mailbox: Mailbox, ca: trustme.CA) -> Iterator[int]:
     yield from start(
         mailbox, tls_context=server_context(ca), require_starttls=True, auth_require_tls=True
     )
+
+
+@pytest.fixture
+def port(mailbox: Mailbox) -> Iterator[int]:
+    yield from start(mailbox, auth_required=False)  # plain SMTP, no TLS, no AUTH
 
 
 @pytest.fixture
@@ -235,12 +241,72 @@ async def test_long_queue_uses_a_few_connections(
 async def test_outcomes_are_reported_as_they_happen(
     mailbox: Mailbox, starttls_port: int, ca_file: Path
 ) -> None:
-    heard: list[tuple[int, int]] = []
+    heard: list[tuple[list[int], int]] = []
     rows = [row(n, f"u{n}@example.org") for n in range(3)]
     await Sender(settings(starttls_port, ca_file)).send(
-        rows, lambda o: heard.append((o.id, len(mailbox.messages)))
+        rows, lambda done: heard.append(([o.id for o in done], len(mailbox.messages)))
     )
-    assert heard == [(0, 1), (1, 2), (2, 3)]  # each reported right after its acceptance
+    assert heard == [([0], 1), ([1], 2), ([2], 3)]  # each reported right after its acceptance
+
+
+async def test_connections_go_in_rounds(
+    mailbox: Mailbox, starttls_port: int, ca_file: Path
+) -> None:
+    """With two connections each round holds one message per connection, reported together."""
+    sender = Sender(settings(starttls_port, ca_file, connections=2, per_connection=2))
+    rounds: list[list[int]] = []
+    rows = [row(n, f"u{n}@example.org") for n in range(8)]
+    outcomes = await sender.send(rows, lambda done: rounds.append(sorted(o.id for o in done)))
+    assert [o.status for o in outcomes] == ["sent"] * 8
+    assert sorted(i for r in rounds for i in r) == list(range(8))
+    assert all(len(r) <= 2 for r in rounds) and len(mailbox.peers) == 2
+
+
+async def test_content_waits_until_the_previous_round_is_recorded(
+    mailbox: Mailbox, port: int
+) -> None:
+    """Envelopes may go out while a round is recorded, message content may not: a crash then
+    resends at most the one message per connection that was in flight."""
+    loop = asyncio.get_running_loop()
+    seen_when_recorded: list[int] = []
+
+    def slow_record(done: Sequence[Outcome]) -> asyncio.Future[None]:
+        gate = loop.create_future()
+
+        def recorded() -> None:  # 50 ms later: the next message could have arrived by now
+            seen_when_recorded.append(len(mailbox.messages))
+            gate.set_result(None)
+
+        loop.call_later(0.05, recorded)
+        return gate
+
+    plain = settings(port, None, tls="none", username=None, password=None)
+    rows = [row(n, f"u{n}@example.org") for n in range(3)]
+    outcomes = await Sender(plain).send(rows, slow_record)
+    assert [o.status for o in outcomes] == ["sent"] * 3
+    assert seen_when_recorded == [1, 2, 3]
+
+
+def test_wire_data_stuffs_dots_and_refuses_bare_line_ends() -> None:
+    assert wire_data(b"a\r\n.b\r\n..c\r\n") == b"a\r\n..b\r\n...c\r\n.\r\n"
+    assert wire_data(b".x\r\n") == b"..x\r\n.\r\n"
+    assert wire_data(b"a\nb\r\n") is None and wire_data(b"a\rb\r\n") is None
+    assert wire_data(b"no end") is None
+
+
+async def test_dotted_lines_arrive_intact(mailbox: Mailbox, port: int) -> None:
+    env = mime.Envelope("Desk", "alerts@example.org", "a@example.org", "dots", "<d@x>", NOW)
+    text = ".leading dot\n..two\n.\nend"
+    raw = mime.build(env, text, "<p>x</p>")
+    sent = OutboxRow(1, "e", 1, "a@example.org", ChangeReason.NEW, "s", "<d@x>", raw,
+                     "pending", 1, NOW, NOW)  # fmt: skip
+    bare = replace(sent, id=2, raw=raw.replace(b"\r\n", b"\n"))  # through aiosmtplib's data
+    plain = settings(port, None, tls="none", username=None, password=None)
+    outcomes = await Sender(plain).send([sent, bare])
+    assert [o.status for o in outcomes] == ["sent", "sent"]
+    assert [m[2].replace(b"\r\n", b"\n") for m in mailbox.messages] == [
+        raw.replace(b"\r\n", b"\n")
+    ] * 2
 
 
 def test_settings_never_show_the_password() -> None:

@@ -181,3 +181,8 @@ def test_a_district_around_a_named_town_is_not_a_second_place() -> None:
         p.name for p in locate("Floods cut off villages near Sylhet in Sunamganj district").places
     ]
     assert names == ["Sylhet"]
+
+
+def test_two_everyday_region_words_make_one_unknown_name() -> None:
+    loc = locate("Evacuations ordered across the Gulf Coast as a hurricane nears Mobile, Alabama")
+    assert loc.countries == ("US",)

@@ -65,6 +65,17 @@ def test_sent_rows_are_never_claimed_again(engine: Engine) -> None:
     assert sent.sent_at == NOW and sent.claimed_by is None
 
 
+def test_a_round_of_rows_is_marked_sent_at_once(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for n in range(4):
+            outbox.enqueue(conn, message(n), NOW)
+        rows = outbox.claim(conn, NOW, "a", 10, LEASE)
+        outbox.mark_sent(conn, [r.id for r in rows[:3]], NOW)
+        outbox.mark_sent(conn, [], NOW)  # an empty round writes nothing
+        assert [r.event_id for r in outbox.list_rows(conn, "sent")] == ["ev-0", "ev-1", "ev-2"]
+        assert [r.event_id for r in outbox.list_rows(conn, "pending")] == ["ev-3"]
+
+
 def test_retry_backs_off_with_jitter_then_dies(engine: Engine) -> None:
     with engine.begin() as conn:
         outbox.enqueue(conn, message(1), NOW)

@@ -276,6 +276,15 @@ def test_feed_notice(renderer: Renderer, state: str) -> None:
     assert 'href="javascript' not in html
 
 
+def test_feed_notice_in_the_officers_language(renderer: Renderer) -> None:
+    message = renderer.render_feed_notice(
+        "officer@example.org", "ReliefWeb", "https://r.example.org/", "failing", "503", NOW,
+        language="fr-FR",
+    )  # fmt: skip
+    assert message.subject == "[FLUX EN ÉCHEC] ReliefWeb"
+    assert "Content-Language: fr" in message.raw.decode()
+
+
 def test_undefined_template_values_fail_loudly(tmp_path: Path) -> None:
     shutil.copytree(TEMPLATES, tmp_path / "t")
     (tmp_path / "t" / "en" / "advisory.txt").write_text("{{ no_such_value }}", encoding="utf-8")
@@ -310,3 +319,37 @@ def test_each_person_gets_their_own_why_escaped(renderer: Renderer) -> None:
     assert "you are in Bamako" not in second[0] + second[1]
     nobody = bodies(renderer.render(event, change, replace(AMADOU, why=""), NOW))
     assert "WHY YOU RECEIVED THIS" not in nobody[0]
+
+
+READERS = [
+    AMADOU, AWA, replace(AMADOU, email="e@example.org", why='<b>x</b> & "q" \'s\'', name="E & <e>"),
+    replace(AMADOU, email="m@example.org", why="two\n\nparagraphs"),
+    replace(AMADOU, email="n@example.org", name="", why="no name"),
+    replace(AWA, email="z@example.org", why="à Mopti (620 km) jusqu'au 2 oct. " * 12),
+]  # fmt: skip
+
+
+def test_shared_event_bodies_match_a_full_render() -> None:
+    """The event's bodies are rendered once and each reader's values spliced in (from the
+    second reader on): the result is byte for byte what a fresh renderer makes."""
+    shared = Renderer(TEMPLATES, sender=SENDER)
+    fresh = [Renderer(TEMPLATES, sender=SENDER) for _ in READERS]  # one first reader each
+    for reason in (ChangeReason.NEW, ChangeReason.UPDATED, ChangeReason.RESOLVED):
+        event = bamako(resolved=reason is ChangeReason.RESOLVED)
+        change = Change(event, reason, "airport reopened")
+        full = [r.render(event, change, p, NOW) for r, p in zip(fresh, READERS, strict=True)]
+        for _ in range(2):
+            assert [shared.render(event, change, p, NOW) for p in READERS] == full
+
+
+def test_templates_that_transform_a_readers_values_are_rendered_in_full(tmp_path: Path) -> None:
+    shutil.copytree(TEMPLATES, tmp_path / "t")
+    (tmp_path / "t" / "en" / "advisory.txt").write_text(
+        "{{ why|upper }} {{ why|length }} {{ why[:12] }}", encoding="utf-8"
+    )
+    custom = Renderer(tmp_path / "t", sender=SENDER)
+    event = bamako()
+    change = Change(event, ChangeReason.NEW)
+    for reader in (AMADOU, replace(AMADOU, email="b@example.org", why="you are in Kayes")):
+        text = bodies(custom.render(event, change, reader, NOW))[0]
+        assert text == f"{reader.why.upper()} {len(reader.why)} {reader.why[:12]}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alerts import similarity as sim
+from alerts.cues import is_onset, mentions_protest, protest_cues
 
 
 def test_fold_text_meets_spellings() -> None:
@@ -75,4 +76,32 @@ def test_merge_is_bounded_and_keeps_names_and_marks() -> None:
     ],
 )
 def test_onset_headlines(title: str, onset: bool) -> None:
-    assert sim.is_onset(title) is onset
+    assert is_onset(title) is onset
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("ambulances", "ambulance"), ("closed", "close"), ("crashes", "crash")]
+)
+def test_inflections_meet(a: str, b: str) -> None:
+    assert sim.hashes(a) == sim.hashes(b)
+
+
+def test_query_is_containment_and_weighs_the_event_names() -> None:
+    event = sim.sketch("Officers removed the leader, Colonel Damiba, on state television.")
+    for text in ("State television went off air", "nothing in common"):
+        report = sim.sketch(text)
+        assert sim.Query(report).containment(event) == pytest.approx(sim.containment(report, event))
+    opening = sim.sketch("Damiba agrees to step down and leaves")  # a name, but first
+    assert sim.Query(opening).containment(event) > sim.containment(opening, event)
+
+
+def test_protest_cues() -> None:
+    assert protest_cues(sim.Query(sim.sketch("Students besiege officials, demand answers"))) == 2
+    assert not mentions_protest(sim.sketch("Training jet crashes into a school"))
+    assert mentions_protest(sim.sketch("Protesters gathered at the school"))
+
+
+def test_reference_spans_cover_the_clauses_cut() -> None:
+    text = "Raid near Markoye. It came hours before the massacre in Solhan. Police said."
+    [(a, b)] = sim.reference_spans(text)
+    assert text[a:b] == "hours before the massacre in Solhan"

@@ -10,6 +10,7 @@ the sender every time still reaches ``max_attempts`` and goes dead.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -127,9 +128,11 @@ _MARK_SENT = (
 )  # fmt: skip
 
 
-def mark_sent(conn: Connection, id: int, now: datetime) -> None:
-    """The server accepted row ``id``: it is never sent again."""
-    conn.execute(_MARK_SENT, {"row_id": id, "at": now})
+def mark_sent(conn: Connection, ids: int | Sequence[int], now: datetime) -> None:
+    """The server accepted row ``ids`` (one id or several): they are never sent again."""
+    many = [ids] if isinstance(ids, int) else ids
+    if many:  # one executemany: a statement per row costs ~0.1 ms of SQLAlchemy each
+        conn.execute(_MARK_SENT, [{"row_id": i, "at": now} for i in many])
 
 
 def backoff(attempts: int, rand: float, cap: timedelta = BACKOFF_CAP) -> timedelta:

@@ -1,0 +1,86 @@
+"""How well a report's places agree with an event's: the same named place, a place nearby,
+the same country only, unknown (one side has no place), or different places.
+
+Pure. The relation is a number so that the matcher can rank candidates by it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from alerts.cluster_policy import ClusterPolicy
+from alerts.models import Category, Event, Place, PlaceKind
+
+__all__ = ["COUNTRY", "EXACT", "FAR", "HAZARD", "SAME", "SPECIFIC", "UNKNOWN", "km", "relation"]
+
+EXACT, SAME, COUNTRY, UNKNOWN, FAR = 1.2, 1.0, 0.5, 0.3, 0.0
+HAZARD = frozenset({Category.NATURAL_DISASTER, Category.HEALTH})
+SPECIFIC = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
+_KM_PER_DEGREE = 111.2
+
+
+def relation(
+    places: Sequence[Place],
+    countries: Sequence[str],
+    hazard: bool,
+    event: Event,
+    policy: ClusterPolicy,
+) -> float:
+    """EXACT, SAME, COUNTRY, UNKNOWN or FAR for a report's places against an event's."""
+    if not (countries or places) or not (event.countries or event.places):
+        return UNKNOWN
+    if places and event.places:
+        if _same_name(places, event.places):
+            return EXACT
+        if _near(places, event.places, policy, hazard):
+            return SAME
+    shared = set(countries).intersection(event.countries)
+    if not shared:
+        return FAR
+    if _specific(places, shared) and _specific(event.places, shared):
+        return FAR  # both name a town in the country, and the towns are far apart
+    return COUNTRY
+
+
+def _same_name(mine: Sequence[Place], theirs: Sequence[Place]) -> bool:
+    for b in theirs:
+        if b.kind is not PlaceKind.COUNTRY:
+            for a in mine:
+                if a.name == b.name and a.country == b.country:
+                    return True
+    return False
+
+
+def _near(
+    mine: Sequence[Place], theirs: Sequence[Place], policy: ClusterPolicy, hazard: bool
+) -> bool:
+    for a in mine:
+        for b in theirs:
+            radius = _radius(a, b, policy, hazard)
+            # Latitude alone bounds the distance from below: most pairs stop here.
+            if abs(a.lat - b.lat) * _KM_PER_DEGREE <= radius and km(a, b) <= radius:
+                return True
+    return False
+
+
+def _specific(places: Sequence[Place], countries: set[str]) -> bool:
+    return any(p.kind in SPECIFIC and p.country in countries for p in places)
+
+
+def _radius(a: Place, b: Place, policy: ClusterPolicy, hazard: bool) -> float:
+    if hazard:
+        return policy.area_km
+    if PlaceKind.REGION in (a.kind, b.kind):
+        return policy.region_km
+    if PlaceKind.COUNTRY in (a.kind, b.kind):
+        return -1.0  # a whole country is no evidence of the same spot
+    return policy.city_km
+
+
+def km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places in kilometres."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
