@@ -86,7 +86,7 @@ def score(p: Probe, event: Event, policy: ClusterPolicy) -> float | None:
             return 10.0  # GDACS / CAP identifiers link items whatever their wording
         if _gdacs(p.ids) and _gdacs(event.link_ids):
             return None  # two different GDACS events
-    category = _category(p, event)
+    category = _category(p, event) if p.protest else p.report.assessment.category
     hazard = category in HAZARD or event.category in HAZARD
     place = places.relation(p.places, p.countries, hazard, event, policy)
     if place == UNKNOWN and _names_place(p, event):

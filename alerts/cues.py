@@ -28,7 +28,7 @@ def _protest_hashes() -> frozenset[int]:
 
 def protest_cues(query: Query) -> int:
     """How many distinct protest words the report has."""
-    return sum(1 for h in _protest_hashes() if query.has((h,)))
+    return query.count(_protest_hashes())
 
 
 def mentions_protest(fingerprint: Iterable[int]) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
-from alerts.geogrid import EARTH_KM, KM_PER_DEG, cells, km
+from alerts.geogrid import EARTH_KM, KM_PER_DEG, cell, cells, km
 from alerts.localzone import local_zone
 from alerts.models import Person, Segment, Whereabouts
 
@@ -63,8 +63,11 @@ class Roster:
         self._keys: list[str] = []  # lower-cased emails, parallel to ``people``
         self._owner = array("i")  # per spot: index in ``people``
         self._segment: list[Segment | None] = []  # per spot: the leg, None for a home base
-        self._lat, self._lon, self._cos = array("d"), array("d"), array("d")
+        self._lat, self._lon = array("d"), array("d")
         self._start, self._end = array("d"), array("d")
+        # Spots at equal coordinates form one group: a query measures each group once.
+        self._group = array("i")  # per spot: its group
+        self._glat, self._glon, self._gcos = array("d"), array("d"), array("d")
         self._grid: dict[int, list[int]] = defaultdict(list)
         self._country: dict[str, list[int]] = defaultdict(list)
         self._trips: dict[str, list[Segment]] = defaultdict(list)
@@ -121,19 +124,28 @@ class Roster:
         self._end.extend([_INF if s is None else s.end.timestamp() for s in legs])
         self._lat.extend([p.lat for p in places])
         self._lon.extend([p.lon for p in places])
-        rad, cos = math.radians, math.cos
-        self._cos.extend([cos(rad(lat)) for lat in self._lat])
         self._grid_places(places)
 
     def _grid_places(self, places: list[Whereabouts]) -> None:
-        floor, grid, country = math.floor, self._grid, self._country
+        grid, country = self._grid, self._country
+        # Many spots share one place record (the store shares equal places): work out its
+        # cell and country once per record.
+        known: dict[int, tuple[int, str, int]] = {}
+        groups: dict[tuple[float, float], int] = {}
         for index, place in enumerate(places):
-            # geogrid.cell(), inlined: this runs once per spot.
-            grid[(min(89, floor(place.lat)) + 90) * 360 + (floor(place.lon) + 180) % 360].append(
-                index
-            )
-            if place.country:
-                country[place.country.upper()].append(index)
+            at = known.get(id(place))
+            if at is None:
+                group = groups.setdefault((place.lat, place.lon), len(groups))
+                at = (cell(place.lat, place.lon), place.country.upper(), group)
+                known[id(place)] = at
+            grid[at[0]].append(index)
+            if at[1]:
+                country[at[1]].append(index)
+            self._group.append(at[2])
+        self._glat.extend([lat for lat, _ in groups])
+        self._glon.extend([lon for _, lon in groups])
+        rad, cos = math.radians, math.cos
+        self._gcos.extend([cos(rad(lat)) for lat in self._glat])
 
     # ------------------------------------------------------------ lookups
 
@@ -171,19 +183,31 @@ class Roster:
         self, lat: float, lon: float, radius: float, start: float, end: float
     ) -> list[tuple[int, float]]:
         """Spots within ``radius`` km that overlap [start, end] (POSIX seconds), with km."""
-        found = []
-        lats, lons, coss, starts, ends = self._lat, self._lon, self._cos, self._start, self._end
+        found: list[tuple[int, float]] = []
+        measured: dict[int, float | None] = {}
+        lats, lons, coss = self._glat, self._glon, self._gcos
+        starts, ends, groups = self._start, self._end, self._group
         sin, rad, span = math.sin, math.radians, radius / KM_PER_DEG
-        # Haversine against a precomputed bound: no sqrt or asin for rejected candidates.
+        # Haversine against a precomputed bound: no sqrt or asin for rejected candidates;
+        # once per group of spots at equal coordinates (None: out of reach).
         limit, cos0 = math.sin(min(math.pi / 2, radius / (2 * EARTH_KM))) ** 2, math.cos(rad(lat))
-        for cell in cells(lat, lon, radius):
-            for i in self._grid.get(cell, ()):
-                if ends[i] <= start or starts[i] > end or abs(lats[i] - lat) > span:
+        for key in cells(lat, lon, radius):
+            for i in self._grid.get(key, ()):
+                if ends[i] <= start or starts[i] > end:
                     continue
-                h = sin(rad(lats[i] - lat) / 2) ** 2
-                h += cos0 * coss[i] * sin(rad(lons[i] - lon) / 2) ** 2
-                if h <= limit:
-                    found.append((i, 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))))
+                g = groups[i]
+                if g in measured:
+                    km_away = measured[g]
+                elif abs(lats[g] - lat) > span:
+                    km_away = measured[g] = None
+                else:
+                    h = sin(rad(lats[g] - lat) / 2) ** 2
+                    h += cos0 * coss[g] * sin(rad(lons[g] - lon) / 2) ** 2
+                    km_away = measured[g] = (
+                        2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h))) if h <= limit else None
+                    )
+                if km_away is not None:
+                    found.append((i, km_away))
         return found
 
     def in_country(self, country: str, start: float, end: float) -> list[tuple[int, float]]:
@@ -202,16 +226,22 @@ class Roster:
     def distances(self, indices: Iterable[int], lat: float, lon: float) -> list[tuple[int, float]]:
         """Each spot of ``indices`` with its km to (lat, lon): :meth:`distance` in bulk.
 
-        The same arithmetic as km(), term for term, with the spot's cos(lat) read from
-        the index instead of computed: the same floats, at a third of the cost.
+        The same arithmetic as km(), term for term, with the cos(lat) of the spot's
+        coordinates read from the index, once per group: the same floats, far cheaper.
         """
-        lats, lons, coss = self._lat, self._lon, self._cos
+        lats, lons, coss, groups = self._glat, self._glon, self._gcos, self._group
         sin, rad, asin, sqrt = math.sin, math.radians, math.asin, math.sqrt
         p1 = rad(lat)
-        cos1, found = math.cos(p1), []
+        cos1 = math.cos(p1)
+        found: list[tuple[int, float]] = []
+        measured: dict[int, float] = {}  # once per group of spots at equal coordinates
         for i in indices:
-            a = sin((rad(lats[i]) - p1) / 2) ** 2 + cos1 * coss[i] * sin(rad(lons[i] - lon) / 2) ** 2
-            found.append((i, 2 * EARTH_KM * asin(min(1.0, sqrt(a)))))
+            g = groups[i]
+            if g not in measured:
+                a = sin((rad(lats[g]) - p1) / 2) ** 2
+                a += cos1 * coss[g] * sin(rad(lons[g] - lon) / 2) ** 2
+                measured[g] = 2 * EARTH_KM * asin(min(1.0, sqrt(a)))
+            found.append((i, measured[g]))
         return found
 
 

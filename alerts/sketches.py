@@ -69,6 +69,10 @@ class Query:
         )
         self.total = sum(weights.values())
 
+    def count(self, hashes: frozenset[int]) -> int:
+        """How many of these feature hashes the report has."""
+        return len(hashes.intersection(self._weights))
+
     def has(self, hashes: Iterable[int]) -> bool:
         """True when the report has every one of these feature hashes (at any tier)."""
         return all(h in self._weights for h in hashes)

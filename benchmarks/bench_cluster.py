@@ -11,8 +11,11 @@ they agree (about half start events); ~20,000 reports per window keep ~10,000 ev
 while old ones expire and are evicted. Target (issue 6): >= 5,000 items/s on the 2-vCPU
 build machine, memory bounded.
 
-Measured 23 Nov 2026 (2 vCPU shared with other jobs, CPU time): ~1,800 items/s with ~9,000
-open events, ~7 candidate events scored per report; sketching ~100 us of the ~550 us.
+Measured 23 Nov 2026 (2 vCPU shared with other jobs, CPU time; target NOT met): 1,000-1,800
+items/s with 7,000-10,500 open events (slower as long-lived events grow to 30 sources and
+320-feature sketches and ~9 candidates are scored per report); the code before this rework
+did 1,650-1,900 items/s on the same reports. Sketching alone: ~60 us per report; a profile
+gives ~25% sketching, ~30% scoring candidates, ~15% index lookups, ~15% event updates.
 """
 
 from __future__ import annotations

