@@ -88,18 +88,24 @@ def _keep_strongest(
     people, none = roster.people, ()
     for index, distance in hits:
         n, segment, back = owner[index], segments[index], None
-        if segment is not None:
-            in_place = segment.start <= now
-            rank, order = (IN_PLACE, distance) if in_place else (ARRIVING, starts[index])
-        else:
-            back = home_time(trips.get(keys[n], none), now, horizon)
+        key = keys[n]
+        strength: tuple[bool, int, float]
+        if segment is None:
+            back = home_time(trips.get(key, none), now, horizon)
             if back is None or people[n].home is None:
                 continue
-            rank, order = (AT_HOME, distance) if back <= now else (RETURNING, back.timestamp())
-        strength = (False, rank, order)
-        held = found.get(keys[n])
+            strength = (False, AT_HOME, distance) if back <= now else _returning(back)
+        elif segment.start <= now:
+            strength = (False, IN_PLACE, distance)
+        else:
+            strength = (False, ARRIVING, starts[index])
+        held = found.get(key)
         if held is None or strength < held.strength:
-            found[keys[n]] = Near(strength, people[n], segment, place, distance, whole, back)
+            found[key] = Near(strength, people[n], segment, place, distance, whole, back)
+
+
+def _returning(back: datetime) -> tuple[bool, int, float]:
+    return (False, RETURNING, back.timestamp())
 
 
 def home_time(trips: Sequence[Segment], now: datetime, horizon: datetime) -> datetime | None:

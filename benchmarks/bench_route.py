@@ -180,7 +180,8 @@ def main() -> None:
     CLOCK = time.process_time if args.cpu else time.perf_counter
     print(
         f"bench_route: {args.people} people, {args.segments} segments, {args.events} events "
-        f"per scenario, {'CPU' if args.cpu else 'wall'} time (machine: 2 vCPU shared; "
+        f"per scenario, {'CPU' if args.cpu else 'wall'} time"
+        f"{', gc frozen after loading' if args.freeze else ''} (machine: 2 vCPU shared; "
         f"load average {os.getloadavg()[0]:.1f}; "
         f"speed reference sum(range(10**6)) = {calibrate():.0f} ms; 19 ms was the quietest "
         "seen here: figures scale with it)"
