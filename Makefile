@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-CODE   := alerts tests benchmarks
+CODE   := alerts tests benchmarks scripts
 
 .PHONY: demo test lint typecheck unit bench install install-dev clean
 

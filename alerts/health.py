@@ -4,8 +4,8 @@ A feed that keeps failing (at least ``failures`` polls in a row, spanning at lea
 sends one FAILING notice, and one RECOVERED notice at its next success: never one per
 failure. Staleness is a flag computed from the record and the feed's expected period.
 
-The record is any frozen dataclass with the health fields below (the store's ``FeedState``
-or ``FeedHealth`` here); the functions return a copy of the same type.
+The record is any frozen dataclass with the health fields below (the store's ``FeedState``);
+the functions return a copy of the same type.
 """
 
 from __future__ import annotations
@@ -43,20 +43,6 @@ class HealthRecord(Protocol):
 
 
 R = TypeVar("R", bound=HealthRecord)
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedHealth:
-    """A minimal health record, for callers without a store (``alerts feeds check``, tests)."""
-
-    last_success: datetime | None = None
-    last_error: str | None = None
-    last_error_at: datetime | None = None
-    consecutive_failures: int = 0
-    first_failure_at: datetime | None = None
-    failing_notice_sent: bool = False
-    items_seen: int = 0
-    last_new_item: datetime | None = None
 
 
 def on_success(

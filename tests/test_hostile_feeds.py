@@ -14,10 +14,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from alerts import health
-from alerts.errors import FeedError, FeedTooLargeError, NotAFeedError
-from alerts.fetch import Fetcher, FetchPolicy, Validators
+from alerts.config import FeedConfig
+from alerts.errors import FeedTooLargeError, NotAFeedError
+from alerts.feedpoll import poll_feed, settle
+from alerts.fetch import Fetcher, FetchPolicy
 from alerts.parse import Parsed, parse
+from alerts.settings import PollingSettings
+from alerts.store.feeds import FeedState
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 GOOD = (
@@ -207,15 +210,11 @@ async def test_one_run_records_each_error_and_polls_the_good_feed(
     assert len(results["utf8"][1]) == 1
 
 
-async def _poll(fetcher: Fetcher, url: str) -> tuple[health.FeedHealth, tuple[str, ...]]:
-    """What the service's per-feed loop does: one reporting point that catches FeedError."""
-    try:
-        result = await fetcher.fetch(url, Validators(), NOW)
-        parsed = await asyncio.to_thread(
-            parse, result.body, result.headers, feed=url, fetched_at=NOW
-        )
-    except FeedError as exc:
-        record, _ = health.on_failure(health.FeedHealth(), f"{type(exc).__name__}: {exc}", NOW)
-        return record, ()
-    record, _ = health.on_success(health.FeedHealth(), NOW, len(parsed.items))
-    return record, tuple(i.title for i in parsed.items)
+async def _poll(fetcher: Fetcher, url: str) -> tuple[FeedState, tuple[str, ...]]:
+    """The service's own per-feed step (alerts.feedpoll): it never raises for a feed's problem."""
+    polling = PollingSettings()
+    outcome = await poll_feed(
+        fetcher, FeedConfig(name=url, url=url), FeedState(url, url, url), NOW, polling
+    )
+    state, _ = settle(outcome, len(outcome.items), NOW, polling)
+    return state, tuple(i.title for i in outcome.items)
