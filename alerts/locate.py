@@ -25,6 +25,12 @@ KEEP_RATIO = 0.3  # a second country needs this share of the main country's evid
 MAX_PLACES = 3  # a fourth name is mostly a town in a list of where it was felt: noise
 AIRPORT_CITY_KM = 50.0
 SAME_PLACE_KM = 5.0
+# "the Faladie gendarmerie school in Bamako": a small place that the text puts inside a big
+# city of its country, but whose gazetteer entry lies 15-100 km from it, is one of the city's
+# districts sharing a village's name; the village's point would mislead.
+DISTRICT_KM = (15.0, 100.0)
+BIG_CITY_POP = 500_000
+_INSIDE = re.compile(r"^(?:\s+[\w'-]+){0,4}\s+in\s+$")  # "X ... school in Y": at most 4 words
 
 __all__ = ["explain", "locate"]
 
@@ -102,7 +108,7 @@ def _from_text(gaz: Gazetteer, text: str, weighed: list[Weighed]) -> Location:
     }
     keep |= _listed_with(gaz, text, weighed, keep)
     countries = [cc for cc, _ in ranked if cc in keep]
-    places = _places(gaz, weighed, countries)
+    places = _places(gaz, text, weighed, countries)
     evidence = tuple(f"{cc}: evidence {v:.2f}" for cc, v in ranked)
     return Location(tuple(countries), tuple(places), evidence)
 
@@ -151,7 +157,7 @@ def _located(gaz: Gazetteer, w: Weighed) -> bool:
     return w.role == "mention" and gaz.kinds[eid] != "C" and sure and w.choice.mention.in_title
 
 
-def _places(gaz: Gazetteer, weighed: list[Weighed], order: list[str]) -> list[Place]:
+def _places(gaz: Gazetteer, text: str, weighed: list[Weighed], order: list[str]) -> list[Place]:
     countries = set(order)
     pool = [
         w
@@ -171,6 +177,7 @@ def _places(gaz: Gazetteer, weighed: list[Weighed], order: list[str]) -> list[Pl
         for w in strong
         if gaz.kinds[w.choice.eid] != "R" or gaz.admin1[w.choice.eid] not in with_city
     ]
+    strong = [w for w in strong if not _namesake_district(gaz, text, w, strong)]
     strong.sort(key=lambda w: -w.weight)
     # Every event country gets its best place before any country gets a second one.
     best = {gaz.cc[w.choice.eid]: w for w in reversed(strong)}
@@ -181,6 +188,26 @@ def _places(gaz: Gazetteer, weighed: list[Weighed], order: list[str]) -> list[Pl
         m, eid = w.choice.mention, w.choice.eid
         _add(out, gaz.place(eid, m.span, m.text))
     return out[:MAX_PLACES]
+
+
+def _namesake_district(gaz: Gazetteer, text: str, w: Weighed, others: list[Weighed]) -> bool:
+    """A small place the text puts in a big city it lies 15-100 km from (see DISTRICT_KM)."""
+    eid, end = w.choice.eid, w.choice.mention.span[1]
+    if gaz.kinds[eid] != "T" or not gaz.is_small(eid):
+        return False
+    low, high = DISTRICT_KM
+    for other in others:
+        o, start = other.choice.eid, other.choice.mention.span[0]
+        if (
+            start > end
+            and _INSIDE.match(text[end:start])
+            and gaz.kinds[o] == "T"
+            and gaz.pop[o] >= BIG_CITY_POP
+            and gaz.cc[o] == gaz.cc[eid]
+            and low < km(gaz.lat[o], gaz.lon[o], gaz.lat[eid], gaz.lon[eid]) < high
+        ):
+            return True
+    return False
 
 
 def _city_states(gaz: Gazetteer, weighed: list[Weighed], countries: set[str]) -> list[Weighed]:

@@ -186,3 +186,10 @@ def test_a_district_around_a_named_town_is_not_a_second_place() -> None:
 def test_two_everyday_region_words_make_one_unknown_name() -> None:
     loc = locate("Evacuations ordered across the Gulf Coast as a hurricane nears Mobile, Alabama")
     assert loc.countries == ("US",)
+
+
+def test_a_district_the_text_puts_inside_a_big_city_is_not_a_namesake_village() -> None:
+    # Faladie is a Bamako district; GeoNames also has a village of that name ~60 km away.
+    loc = locate("Police searched a market in the Faladie district in Bamako on Monday.")
+    assert loc.countries[:1] == ("ML",)
+    assert all(abs(p.lat - 12.65) < 0.2 and abs(p.lon + 8.0) < 0.2 for p in loc.places)
