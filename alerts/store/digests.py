@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
-from alerts.store.records import upsert_insert
+from alerts.store.db import conflict_insert
 from alerts.store.schema import digest_entries
 
 
@@ -32,7 +32,9 @@ class DigestEntry:
 def add(conn: Connection, entry: DigestEntry) -> bool:
     """Hold an event revision for a receiver's digest; False if it is already held."""
     values = {k: v for k, v in entry.__dict__.items() if k != "id"}
-    stmt = upsert_insert(conn, digest_entries).values(**values).on_conflict_do_nothing()
+    stmt = (
+        conflict_insert(conn.dialect.name, digest_entries).values(**values).on_conflict_do_nothing()
+    )
     return conn.execute(stmt.returning(digest_entries.c.id)).first() is not None
 
 

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.models import ChangeReason, Message
+from alerts.store.db import conflict_insert
 from alerts.store.schema import outbox
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
@@ -68,8 +68,7 @@ _INSERTS: dict[str, Any] = {}
 def _insert(dialect: str) -> Any:
     # Built once per dialect: building an Insert costs more than executing it.
     if dialect not in _INSERTS:
-        module = postgresql if dialect == "postgresql" else sqlite
-        stmt = module.insert(outbox).on_conflict_do_nothing()
+        stmt = conflict_insert(dialect, outbox).on_conflict_do_nothing()
         # rowcount is -1 on PostgreSQL with RETURNING: ask for the new id instead.
         _INSERTS[dialect] = stmt.returning(outbox.c.id)
     return _INSERTS[dialect]

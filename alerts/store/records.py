@@ -5,28 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, bindparam, select
 
 from alerts.models import Change, Event, Item
 from alerts.store import codec
+from alerts.store.db import conflict_insert
 from alerts.store.schema import changes, events, items
-
-
-def upsert_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that supports ON CONFLICT on this connection's backend (both have it)."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
 
 # Built once: constructing a statement costs more than SQLite takes to run it.
 _KNOWN = select(items.c.key).where(
     items.c.feed == bindparam("feed"), items.c.key.in_(bindparam("keys", expanding=True))
 )
 _ADD = {
-    name: module.insert(items).on_conflict_do_nothing(index_elements=["feed", "key"])
-    for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
+    name: conflict_insert(name, items).on_conflict_do_nothing(index_elements=["feed", "key"])
+    for name in ("postgresql", "sqlite")
 }
 
 
@@ -92,13 +84,13 @@ def save_event(conn: Connection, event: Event) -> None:
         "last_seen": event.last_seen,
         "data": codec.dumps(event),
     }
-    stmt = upsert_insert(conn, events).values(id=event.id, **values)
+    stmt = conflict_insert(conn.dialect.name, events).values(id=event.id, **values)
     conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
 def record_change(conn: Connection, change: Change, now: datetime) -> bool:
     """Log a notifying change once per (event, revision); False if already logged."""
-    stmt = upsert_insert(conn, changes).values(
+    stmt = conflict_insert(conn.dialect.name, changes).values(
         event_id=change.event.id,
         revision=change.event.revision,
         reason=change.reason.value,

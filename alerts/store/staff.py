@@ -13,16 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, DateTime, String, delete, select, type_coerce
-from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.models import Person, Segment, Whereabouts
 from alerts.staff import ImportResult
+from alerts.store.db import conflict_insert
 from alerts.store.schema import people, segments
-
-
-def _insert(conn: Connection, table: Any) -> Any:
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return module.insert(table)
 
 
 def save(conn: Connection, result: ImportResult) -> None:
@@ -36,7 +31,7 @@ def save_people(conn: Connection, found: Iterable[Person], source: str) -> None:
     rows = [_person_row(p, source) for p in found]
     if not rows:
         return
-    stmt = _insert(conn, people)
+    stmt = conflict_insert(conn.dialect.name, people)
     changes = {key: stmt.excluded[key] for key in rows[0] if key != "email"}
     conn.execute(stmt.on_conflict_do_update(index_elements=["email"], set_=changes), rows)
 
@@ -52,7 +47,7 @@ def save_segments(conn: Connection, found: Iterable[Segment], source: str) -> No
             )
         )
     if rows:
-        conn.execute(_insert(conn, segments).on_conflict_do_nothing(), rows)
+        conn.execute(conflict_insert(conn.dialect.name, segments).on_conflict_do_nothing(), rows)
 
 
 def load_people(conn: Connection) -> list[Person]:
