@@ -28,7 +28,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from alerts import similarity
+from alerts import sketches
 from alerts.cluster_match import (
     NEUTRAL,
     best_match,
@@ -138,7 +138,7 @@ def _start(p: Probe, now: datetime, policy: ClusterPolicy) -> Change:
         sources=(_source(report, now),),
         summary=report.item.summary,
         link_ids=p.ids,
-        fingerprint=similarity.merge((), p.sketch),
+        fingerprint=sketches.merge((), p.sketch),
     )
     if a.severity < policy.min_severity:
         return Change(event, ChangeReason.NONE, f"not a security incident (severity {a.severity})")
@@ -195,7 +195,7 @@ def _grown(event: Event, p: Probe, now: datetime) -> dict[str, Any]:
         "last_seen": max(event.last_seen, seen),
         "sources": sources,
         "link_ids": event.link_ids | p.ids,
-        "fingerprint": similarity.merge(event.fingerprint, p.sketch),
+        "fingerprint": sketches.merge(event.fingerprint, p.sketch),
     }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from alerts import cluster_places as places
-from alerts import cues, similarity
+from alerts import cues, similarity, sketches
 from alerts.cluster_places import COUNTRY, EXACT, FAR, HAZARD, SAME, UNKNOWN, km
 from alerts.cluster_policy import ClusterPolicy
 from alerts.cluster_report import Probe, link_ids, probe, report_sketch, report_time
@@ -129,7 +129,7 @@ def _placed_elsewhere(p: Probe, event: Event) -> bool:
     place in that town's country: one of the two was put in the wrong country."""
     known = set(event.countries)
     for a, name in p.towns:
-        if a.country not in known and name and similarity.has_name(event.fingerprint, name):
+        if a.country not in known and name and sketches.has_name(event.fingerprint, name):
             return True
     return False
 
@@ -155,11 +155,11 @@ def _new_incident(p: Probe, event: Event, place: float, sim: float, policy: Clus
         return True  # a failure after the all-clear, or the same kind of attack elsewhere
     if {p.report.assessment.category, event.category} <= _UNREST:
         return False  # a wave of protests goes on day after day until a pause (the window)
-    theirs = similarity.marks(event.fingerprint) if p.marks else frozenset()
+    theirs = sketches.marks(event.fingerprint) if p.marks else frozenset()
     if theirs and not p.marks <= theirs and p.t - event.first_seen > policy.sequence:
         return True  # a new magnitude days later: a new earthquake
     if place == COUNTRY and p.names:
-        known = similarity.names(event.fingerprint)
+        known = sketches.names(event.fingerprint)
         if known and not p.names & known:
             return True  # unplaced names (villages the gazetteer lacks) that disagree
     if p.t - event.first_seen <= policy.fresh:  # early reports of one story, same town named

@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from alerts import cues, similarity
+from alerts import cues, similarity, sketches
 from alerts.models import Place, PlaceKind, Report
 
 __all__ = ["Probe", "link_ids", "probe", "report_sketch", "report_time"]
@@ -28,7 +28,7 @@ class Probe:
     report: Report
     t: datetime
     sketch: tuple[int, ...]
-    query: similarity.Query
+    query: sketches.Query
     ids: frozenset[str]
     onset: bool  # the headline announces an incident rather than following one up
     names: frozenset[int]
@@ -47,7 +47,7 @@ def probe(report: Report, now: datetime) -> Probe:
         return last
     sketch = report_sketch(report)
     places, countries = _where(report)
-    query = similarity.Query(sketch)
+    query = sketches.Query(sketch)
     made = Probe(
         report=report,
         t=t,
@@ -55,8 +55,8 @@ def probe(report: Report, now: datetime) -> Probe:
         query=query,
         ids=link_ids(report),
         onset=cues.is_onset(report.item.title),
-        names=similarity.names(sketch),
-        marks=similarity.marks(sketch),
+        names=sketches.names(sketch),
+        marks=sketches.marks(sketch),
         places=places,
         countries=countries,
         protest=cues.protest_cues(query) >= 2,

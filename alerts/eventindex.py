@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from alerts import similarity
+from alerts import sketches
 from alerts.cluster_policy import ClusterPolicy
 from alerts.cluster_report import probe, report_time
 from alerts.models import Event, Place, PlaceKind, Report
@@ -42,7 +42,7 @@ def _keys(event: Event) -> Iterator[tuple[str, object]]:
         yield ("country" if not specific else "country-wide"), c
     for i in event.link_ids:
         yield "link", i
-    for n in similarity.names(event.fingerprint):
+    for n in sketches.names(event.fingerprint):
         yield "name", n
     if not event.countries and not event.places:
         yield "nowhere", ""

@@ -23,44 +23,17 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 
-from alerts.sketches import (
-    CAP,
-    COMMON,
-    MARK,
-    NAME,
-    WEIGHT,
-    WORD,
-    Query,
-    containment,
-    has_name,
-    marks,
-    merge,
-    names,
-    tiers,
-)
+from alerts.sketches import COMMON, MARK, NAME, WORD
 
 __all__ = [
-    "CAP",
-    "COMMON",
-    "MARK",
-    "NAME",
-    "WEIGHT",
-    "WORD",
-    "Query",
-    "containment",
     "features",
     "fold_text",
-    "has_name",
     "hashes",
     "magnitudes",
-    "marks",
-    "merge",
-    "names",
     "reference_spans",
     "sketch",
     "stem",
     "strip_references",
-    "tiers",
     "words",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alerts import similarity as sim
+from alerts import sketches
 from alerts.cues import is_onset, mentions_protest, protest_cues
 
 
@@ -33,34 +34,34 @@ def test_magnitudes(text: str, expected: set[str]) -> None:
 def test_hyphenated_names_meet_their_parts_and_whole() -> None:
     a = sim.sketch("Attack at the Inter-Continental hotel")
     b = sim.sketch("Gunmen storm the Intercontinental")
-    assert sim.containment(b, a) > 0
+    assert sketches.containment(b, a) > 0
 
 
 def test_place_names_are_left_to_place_matching() -> None:
     with_place = sim.sketch("Siege at the hotel in Kabul", exclude=["Kabul"])
     other = sim.sketch("Ambulance bomb in Kabul", exclude=["Kabul"])
-    assert sim.containment(other, with_place) < 0.2
+    assert sketches.containment(other, with_place) < 0.2
     unlocated = sim.sketch("Basilica collapses in Kabul")
-    assert sim.containment(unlocated, with_place) > 0.3
+    assert sketches.containment(unlocated, with_place) > 0.3
 
 
 def test_names_weigh_more_than_common_words() -> None:
     event = sim.sketch("Anis Amri sought after the attack on the market")
-    assert sim.containment(sim.sketch("Police shot Anis Amri"), event) > 0.5
-    assert sim.containment(sim.sketch("Police shot a gunman"), event) == 0.0
+    assert sketches.containment(sim.sketch("Police shot Anis Amri"), event) > 0.5
+    assert sketches.containment(sim.sketch("Police shot a gunman"), event) == 0.0
 
 
 def test_containment_of_nothing_is_zero() -> None:
-    assert sim.containment((), sim.sketch("anything at all")) == 0.0
+    assert sketches.containment((), sim.sketch("anything at all")) == 0.0
 
 
 def test_merge_is_bounded_and_keeps_names_and_marks() -> None:
     event: tuple[int, ...] = ()
     for i in range(200):
-        event = sim.merge(event, sim.sketch(f"word{i} other{i} thing{i}"), cap=50)
+        event = sketches.merge(event, sim.sketch(f"word{i} other{i} thing{i}"), cap=50)
     assert len(event) == 50
-    grown = sim.merge(event, sim.sketch("a magnitude 6.1 quake near Visso"), cap=50)
-    assert sim.marks(grown) and sim.names(grown)
+    grown = sketches.merge(event, sim.sketch("a magnitude 6.1 quake near Visso"), cap=50)
+    assert sketches.marks(grown) and sketches.names(grown)
 
 
 @pytest.mark.parametrize(
@@ -90,13 +91,17 @@ def test_query_is_containment_and_weighs_the_event_names() -> None:
     event = sim.sketch("Officers removed the leader, Colonel Damiba, on state television.")
     for text in ("State television went off air", "nothing in common"):
         report = sim.sketch(text)
-        assert sim.Query(report).containment(event) == pytest.approx(sim.containment(report, event))
+        assert sketches.Query(report).containment(event) == pytest.approx(
+            sketches.containment(report, event)
+        )
     opening = sim.sketch("Damiba agrees to step down and leaves")  # a name, but first
-    assert sim.Query(opening).containment(event) > sim.containment(opening, event)
+    assert sketches.Query(opening).containment(event) > sketches.containment(opening, event)
 
 
 def test_protest_cues() -> None:
-    assert protest_cues(sim.Query(sim.sketch("Students besiege officials, demand answers"))) == 2
+    assert (
+        protest_cues(sketches.Query(sim.sketch("Students besiege officials, demand answers"))) == 2
+    )
     assert not mentions_protest(sim.sketch("Training jet crashes into a school"))
     assert mentions_protest(sim.sketch("Protesters gathered at the school"))
 
