@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from alerts import service
-from alerts.config import FeedConfig
+from alerts.config import Config, FeedConfig
 from alerts.errors import AlertsError
 from alerts.health import stale
 from alerts.models import Category, Change, ChangeReason, Event, Place, PlaceKind, Recipient
@@ -21,6 +23,12 @@ from alerts.store import outbox as outbox_rows
 from alerts.store import records
 from alerts.store import staff as staff_rows
 from alerts.store.feeds import FeedState
+
+
+def _open(folder: Path) -> tuple[Config, Engine]:
+    """The checked officer files and their database, schema upgraded."""
+    config = service.load(folder)
+    return config, service.open_database(config.settings)
 
 
 def _place(name: str) -> Place:
@@ -56,8 +64,7 @@ def route_test(
     folder: Path, place: str, severity: int, category: str, at: datetime, as_json: bool
 ) -> str:
     """Who would receive such an event, with the reason for each."""
-    config = service.load(folder)
-    engine = service.open_database(config.settings)
+    config, engine = _open(folder)
     event = probe_event(_place(place), severity, category, at)
     recipients = route(event, service.roster(config, engine), config.routing, at)
     return format_recipients(recipients, as_json)
@@ -65,8 +72,7 @@ def route_test(
 
 def preview(folder: Path, event_id: str, to: str, now: datetime) -> str:
     """The message ``to`` would get for the stored event ``event_id``, as RFC 5322 text."""
-    config = service.load(folder)
-    engine = service.open_database(config.settings)
+    config, engine = _open(folder)
     with engine.connect() as conn:
         event = records.get_event(conn, event_id)
     if event is None:
@@ -83,11 +89,10 @@ def preview(folder: Path, event_id: str, to: str, now: datetime) -> str:
 
 def import_staff(folder: Path, file: Path, email: str | None) -> int:
     """Import a CSV or .ics file into the database; report bad rows, keep the good ones."""
-    config = service.load(folder)
+    _, engine = _open(folder)  # the config is checked first: a broken one imports nothing
     result = import_file(file, service.resolve_place, email=email)
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    engine = service.open_database(config.settings)
     with engine.begin() as conn:
         staff_rows.save(conn, result)
     print(
@@ -99,8 +104,7 @@ def import_staff(folder: Path, file: Path, email: str | None) -> int:
 
 def outbox(folder: Path, action: str, row_id: int | None, now: datetime) -> int:
     """List pending and dead messages, or requeue one dead message by id."""
-    config = service.load(folder)
-    engine = service.open_database(config.settings)
+    _, engine = _open(folder)
     with engine.begin() as conn:
         if action == "retry":
             if row_id is None:
@@ -148,8 +152,7 @@ def _feed_row(feed: FeedConfig, s: FeedState | None, now: datetime) -> dict[str,
 
 def list_feeds(folder: Path, now: datetime, as_json: bool) -> str:
     """Every configured feed with its health: ok, failing, stale or disabled."""
-    config = service.load(folder)
-    engine = service.open_database(config.settings)
+    config, engine = _open(folder)
     with engine.connect() as conn:
         states = {s.name: s for s in feed_rows.load(conn)}
     rows = [_feed_row(feed, states.get(feed.name), now) for feed in config.feeds]
