@@ -58,7 +58,10 @@ async def poll_feed(
         state = _after_fetch(state, result)
         if result.status == "gone":
             return _gone(state, now)
-        if result.status == "not_modified" or parse.fingerprint(result.body) == state.body_hash:
+        if result.status == "not_modified":
+            return FeedOutcome(state)
+        digest = parse.fingerprint(result.body)
+        if digest == state.body_hash:  # a server without validators sent the same body
             return FeedOutcome(state)
         parsed = await asyncio.to_thread(
             parse.parse,
@@ -77,7 +80,7 @@ async def poll_feed(
         return FeedOutcome(state, error=f"{type(exc).__name__}: {exc}")
     for warning in parsed.warnings:
         log.info("feed %s: %s", feed.name, warning)
-    state = replace(state, body_hash=parse.fingerprint(result.body))
+    state = replace(state, body_hash=digest)  # only once parsed: a failing body is retried
     return FeedOutcome(state, parsed.items, in_body=len(parsed.items) + parsed.skipped)
 
 
