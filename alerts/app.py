@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,6 +30,7 @@ from alerts.roster import Roster
 from alerts.route import route
 from alerts.store import feeds as feed_rows
 from alerts.store import records
+from alerts.store.feeds import FeedState
 
 log = logging.getLogger("alerts")
 
@@ -73,36 +74,46 @@ class App:
         """Poll every due feed once and queue the advisories its new items call for."""
         stats = PollStats()
         index = self._open_events(now)
-        outcomes = await self._fetch_and_parse(now, stats)  # fetch + parse
-        self._settle_quiet([o for o in outcomes if not o.items], now, stats)
-        for outcome in (o for o in outcomes if o.items):
-            try:
-                with self.engine.begin() as conn:  # one feed, one transaction
-                    new = self._new_items(conn, outcome, now, stats)  # dedupe
-                    joined: dict[str, str] = {}
-                    for item in self._news(new, outcome, now):  # no floods of old news
-                        report = self.classify(item)  # locate + assess
-                        candidates = index.candidates(report, now, self.policy)
-                        change = cluster.fold(report, candidates, now, self.policy)  # cluster
-                        index.put(change.event)
-                        self._record(conn, change, now, stats)  # route + render + outbox
-                        joined[item.key] = change.event.id
-                    records.add_items(conn, new, now, joined)
-                self._remember(outcome)
-            except Exception:
-                # A bug or a database failure while handling one feed must not stop the
-                # others; the rollback leaves its items unseen, so the next poll retries them.
-                log.exception(
-                    "feed %s: processing failed; retried at the next poll", outcome.state.name
-                )
-                stats.failed_feeds.append(outcome.state.name)
-                index = self._open_events(now)
+        quiet: list[FeedOutcome] = []
+        async for outcome in self._fetch_and_parse(now, stats):  # fetch + parse
+            if not outcome.items:
+                quiet.append(outcome)  # health only: saved together below
+            elif not self._take(outcome, index, now, stats):
+                index = self._open_events(now)  # the rolled-back feed may have changed it
+        self._settle_quiet(quiet, now, stats)
         with self.engine.begin() as conn:
             for event in index.due(now, self.policy):  # expiry and reminders
                 expired = cluster.expire(event, now, self.policy)
                 if expired is not None:
                     self._record(conn, expired, now, stats)
         return stats
+
+    def _take(
+        self, outcome: FeedOutcome, index: EventIndex, now: datetime, stats: PollStats
+    ) -> bool:
+        """Store one feed's new items and fold its news into events; False if rolled back."""
+        try:
+            with self.engine.begin() as conn:  # one feed, one transaction
+                new = self._new_items(conn, outcome, now, stats)  # dedupe
+                joined: dict[str, str] = {}
+                for item in self._news(new, outcome, now):  # no floods of old news
+                    report = self.classify(item)  # locate + assess
+                    candidates = index.candidates(report, now, self.policy)
+                    change = cluster.fold(report, candidates, now, self.policy)  # cluster
+                    index.put(change.event)
+                    self._record(conn, change, now, stats)  # route + render + outbox
+                    joined[item.key] = change.event.id
+                records.add_items(conn, new, now, joined)
+        except Exception:
+            # A bug or a database failure while handling one feed must not stop the others;
+            # the rollback leaves its items unseen, so the next poll retries them.
+            log.exception(
+                "feed %s: processing failed; retried at the next poll", outcome.state.name
+            )
+            stats.failed_feeds.append(outcome.state.name)
+            return False
+        self._remember(outcome)
+        return True
 
     async def flush(self, now: datetime) -> FlushStats:
         """Send every due outbox message; each is marked sent only once the server took it."""
@@ -131,27 +142,42 @@ class App:
                 index.put(event)
         return index
 
-    async def _fetch_and_parse(self, now: datetime, stats: PollStats) -> list[FeedOutcome]:
+    async def _fetch_and_parse(self, now: datetime, stats: PollStats) -> AsyncIterator[FeedOutcome]:
+        """Each due feed's outcome, as soon as it is fetched and parsed.
+
+        Memory is bounded by ``polling.concurrency``: a feed is fetched only while fewer
+        than that many outcomes are fetched or waiting to be handled, so a poll of 2,000
+        feeds never holds 2,000 parsed bodies at once.
+        """
         polling = self.config.settings.polling
         lease_until = now + timedelta(minutes=5)
         with self.engine.begin() as conn:
             due = feed_rows.claim_due(conn, list(self._feeds), now, self.owner, lease_until)
         stats.feeds = len(due)
-        return list(
-            await asyncio.gather(
-                *(
-                    poll_feed(
-                        self.fetcher,
-                        self._feeds[s.name],
-                        s,
-                        now,
-                        polling,
-                        self._read.get(s.name, frozenset()),
-                    )
-                    for s in due
-                )
-            )
-        )
+        window = asyncio.Semaphore(polling.concurrency)
+        # Outcomes travel through a queue, not task results: a finished task kept in a list
+        # would hold its parsed items until the whole poll ends.
+        ready: asyncio.Queue[FeedOutcome] = asyncio.Queue()
+
+        async def one(state: FeedState) -> None:
+            await window.acquire()  # released once the caller has handled the outcome
+            try:
+                feed = self._feeds[state.name]
+                skip = self._read.get(state.name, frozenset())
+                outcome = await poll_feed(self.fetcher, feed, state, now, polling, skip)
+            except Exception as exc:  # a bug: poll_feed does not raise for a feed's faults
+                log.exception("feed %s: polling failed", state.name)
+                outcome = FeedOutcome(state, error=f"internal error: {type(exc).__name__}")
+            ready.put_nowait(outcome)
+
+        running = [asyncio.ensure_future(one(s)) for s in due]
+        try:
+            for _ in due:
+                yield await ready.get()
+                window.release()
+        finally:
+            for task in running:  # when the caller stops early
+                task.cancel()
 
     def _settle_quiet(self, outcomes: list[FeedOutcome], now: datetime, stats: PollStats) -> None:
         """Record health for the feeds with nothing to read (unchanged, failed), together."""

@@ -88,14 +88,14 @@ def find_mentions(gaz: Gazetteer, text: str, title_len: int) -> list[Mention]:
     words = split_words(text)
     headline_caps = title_case(text[:title_len])
     raw = []
-    # Names are capitalised: most hits are words like "to", "most"; skip them cheaply.
-    starts = words.starts
-    capital = {starts[i]: i for i, (s, _) in enumerate(words.spans) if text[s].isupper()}
-    key_len = gaz.key_len
-    for end, key in gaz.auto.iter(words.joined):
-        first = capital.get(end - key_len[key] + 2)
-        if first is not None:
-            raw.append((first, bisect_right(words.starts, end - 1) - 1, key))
+    # Names are capitalised: only a capitalised word can begin a mention, so the index is
+    # asked about those starts alone (most words are "to", "most", ...).
+    starts, joined = words.starts, words.joined
+    for first, (s, _) in enumerate(words.spans):
+        if text[s].isupper():
+            for padded, key in gaz.keys_at(joined, starts[first] - 1):
+                end = starts[first] - 1 + len(padded) - 1  # the closing space
+                raw.append((first, bisect_right(starts, end - 1) - 1, key))
     raw.sort(key=lambda r: (r[0] - r[1], r[0]))
     taken: set[int] = set()
     out = []

@@ -182,6 +182,12 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def now_mb() -> float:
+    """Resident memory of this process now, in MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 async def run(feeds: int, base: str, folder: Path) -> None:
     """Three timed passes over the feeds."""
     import aiohttp
@@ -191,6 +197,7 @@ async def run(feeds: int, base: str, folder: Path) -> None:
     write_config(folder, base, feeds)
     config = service.load(folder)
     async with service.open_app(config) as app:
+        print(f"service started: rss={now_mb():.0f} MB peak_rss={rss_mb():.0f} MB")
         for label, shift, bump in (
             ("(a) first pass", 0, False),
             ("(b) update pass", 10, True),
@@ -205,7 +212,7 @@ async def run(feeds: int, base: str, folder: Path) -> None:
             print(
                 f"{label:<22} {took:6.2f} s  feeds={stats.feeds} new_items={stats.new_items} "
                 f"changes={sum(stats.changes.values())} failed={len(stats.failed_feeds)} "
-                f"peak_rss={rss_mb():.0f} MB"
+                f"rss={now_mb():.0f} MB peak_rss={rss_mb():.0f} MB"
             )
 
 

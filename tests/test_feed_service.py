@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import email
+import gc
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from alerts.cli import main
+from alerts.feedpoll import FeedOutcome
 from alerts.mailsink import MailSink
+from alerts.models import Item, Report
 from tests.servicekit import rss, stack
 from tests.test_timeline import ATTACK, ROUTES, STAFF, T0
 
@@ -61,3 +64,26 @@ async def test_gone_feed_is_disabled_with_a_notice(tmp_path: Path) -> None:
     assert again.feeds == 0, "a disabled feed is not polled"
     assert s.server.hits["wire.xml"] == 1
     assert len(_subjects(s.sink, "desk@example.org")) == 1
+
+
+async def test_a_poll_holds_no_more_parsed_feeds_than_its_concurrency(tmp_path: Path) -> None:
+    # Each feed is handled as soon as it is parsed: a poll of 2,000 feeds must not keep
+    # 2,000 parsed bodies in memory (issue 3's memory target). The classifier is wrapped to
+    # count, at each call, the parsed outcomes still alive.
+    bodies: dict[str, bytes | int] = {
+        f"wire{n}": rss([dict(ATTACK, link=f"https://wire.test/{n}")]) for n in range(8)
+    }
+    polling = {"concurrency": 2, "per_host": 2}
+    alive: list[int] = []
+    async with stack(tmp_path, bodies, staff=STAFF, polling=polling) as s, s.app() as app:
+        classify = app.classify
+
+        def counting(item: Item) -> Report:
+            gc.collect()
+            alive.append(sum(1 for o in gc.get_objects() if isinstance(o, FeedOutcome) and o.items))
+            return classify(item)
+
+        app.classify = counting
+        stats = await app.poll(T0)
+    assert stats.new_items == 8 and len(alive) == 8
+    assert max(alive) <= 3  # the concurrency, plus the one being handled

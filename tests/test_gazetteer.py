@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,27 @@ def test_cache_dir_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert gazetteer.cache_dir() == tmp_path / "xdg" / "alerts"
     assert gazetteer.cache_path().name.startswith("gazetteer-")
+
+
+def test_cache_of_other_versions_is_kept_while_in_use(tmp_path: Path) -> None:
+    # Two checkouts on one machine (the service and an upgrade under test) must not delete
+    # each other's cache; one nobody has read for STALE_DAYS goes.
+    recent, old = tmp_path / "gazetteer-recent.pickle", tmp_path / "gazetteer-old.pickle"
+    recent.write_bytes(b"x")
+    old.write_bytes(b"x")
+    long_ago = time.time() - (gazetteer.STALE_DAYS + 1) * 86400
+    os.utime(old, (long_ago, long_ago))
+    gazetteer._write(tmp_path / "gazetteer-new.pickle", gazetteer.load())
+    assert recent.exists()
+    assert not old.exists()
+
+
+def test_whole_word_matches_begin_at_the_asked_position() -> None:
+    gaz = gazetteer.load()
+    joined = " gunmen near bamakoville and bamako said "
+    assert " bamako " not in dict(gaz.keys_at(joined, joined.index(" bamakoville")))
+    hits = dict(gaz.keys_at(joined, joined.index(" bamako ")))
+    assert all(k.startswith(" bamako") and k.endswith(" ") for k in hits)
+    key = hits[" bamako "]
+    assert gaz.key_index("Bamako") == key
+    assert any(gaz.cc[eid] == "ML" for eid, _ in gaz.rows(key))
