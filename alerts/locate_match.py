@@ -1,4 +1,4 @@
-"""Find place names in text: whole-word Aho-Corasick hits filtered by their surroundings.
+"""Find place names in text: whole-word trie hits filtered by their surroundings.
 
 A hit survives when it is written like a name (capitalised; codes in capitals), is not part
 of a longer name (a person "Jordan Henderson", a storm "Hurricane Otis", a feature "the Niger
