@@ -185,13 +185,27 @@ class App:
         with self.engine.begin() as conn:
             feed_rows.save(conn, [state for state, _ in settled])
             for state, notice in settled:
-                if notice:
-                    officers = self.config.settings.officers
-                    notify.feed_notice(conn, self.renderer, officers, state, notice, now)
+                self._notice(conn, state, notice, now)
         for outcome in outcomes:
             if outcome.error:
                 stats.failed_feeds.append(outcome.state.name)
                 log.warning("feed %s: %s", outcome.state.name, outcome.error)
+
+    def _notice(
+        self, conn: Connection, state: FeedState, notice: str | None, now: datetime
+    ) -> None:
+        """Queue the officers' notice about a feed's health, if one is due."""
+        if notice:
+            settings = self.config.settings
+            notify.feed_notice(
+                conn,
+                self.renderer,
+                settings.officers,
+                state,
+                notice,
+                now,
+                settings.officers_language,
+            )
 
     def _remember(self, outcome: FeedOutcome) -> None:
         """Keep the keys just read so the next body's old entries are not parsed again.
@@ -210,9 +224,7 @@ class App:
         new = records.unseen(conn, outcome.items)
         state, notice = settle(outcome, len(new), now, self.config.settings.polling)
         feed_rows.save(conn, [state])
-        if notice:
-            officers = self.config.settings.officers
-            notify.feed_notice(conn, self.renderer, officers, state, notice, now)
+        self._notice(conn, state, notice, now)
         stats.new_items += len(new)
         return new
 

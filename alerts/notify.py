@@ -43,11 +43,14 @@ def feed_notice(
     state: FeedState,
     notice: str,
     now: datetime,
+    language: str = "en",
 ) -> None:
     """Tell the officers once that a feed is failing, has recovered, or is gone."""
     detail = state.last_error or ""
     for address in officers:
-        message = renderer.render_feed_notice(address, state.name, state.url, notice, detail, now)
+        message = renderer.render_feed_notice(
+            address, state.name, state.url, notice, detail, now, language
+        )
         outbox.enqueue(conn, message, now)
 
 

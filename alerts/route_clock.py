@@ -11,7 +11,8 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+from alerts.route_words import ENGLISH, Words
+
 _SECOND, _ZERO = timedelta(seconds=1), timedelta(0)
 
 
@@ -61,8 +62,11 @@ def quiet_until(now: datetime, zone: tzinfo, quiet: tuple[int, int]) -> datetime
     return datetime.combine(day, time(end), zone).astimezone(UTC)
 
 
-def day(moment: datetime, zone: tzinfo, now: datetime, end: bool = False) -> str:
-    """The date of ``moment`` in ``zone`` as "1 Dec", with the year when not ``now``'s."""
+def day(
+    moment: datetime, zone: tzinfo, now: datetime, end: bool = False, language: Words = ENGLISH
+) -> str:
+    """The date of ``moment`` in ``zone`` as "1 Dec" ("1er déc."), with the year when not
+    ``now``'s."""
     # A boundary at midnight UTC came from a date alone ("2026-12-10"): show that date as
     # written rather than shifted by the person's offset; an end at midnight closes the
     # day before it.
@@ -70,7 +74,8 @@ def day(moment: datetime, zone: tzinfo, now: datetime, end: bool = False) -> str
         local = moment.astimezone(zone)
     else:
         local = moment.astimezone(UTC) - (_SECOND if end else _ZERO)
-    text = f"{local.day} {_MONTHS[local.month - 1]}"
+    number = language.first if local.day == 1 else str(local.day)
+    text = f"{number} {language.months[local.month - 1]}"
     return text if local.year == now.year else f"{text} {local.year}"
 
 

@@ -17,6 +17,7 @@ from alerts.localzone import local_zone
 from alerts.models import Event, Person, Place, PlaceKind, Segment
 from alerts.roster import Roster
 from alerts.route_clock import day, zone_info
+from alerts.route_words import Words, words
 from alerts.routing import COUNTRY, Routing, country_name
 
 IN_PLACE, AT_HOME, ARRIVING, RETURNING, ROUTED = range(5)  # reason strength, strongest first
@@ -121,30 +122,30 @@ def home_time(trips: Sequence[Segment], now: datetime, horizon: datetime) -> dat
 
 
 def explain(near: Near, now: datetime) -> tuple[str, str]:
-    """The reason in words, and the zone whose clock applies (where a traveller is now)."""
+    """The reason in the person's words, and the zone whose clock applies (where a traveller
+    is now)."""
     person, segment = near.person, near.segment
-    where = _where(near.place, near.distance, near.whole_country)
+    say = words(person.language)
+    where = _where(say, near.place, near.distance, near.whole_country)
     if segment is not None and segment.start <= now:
         # Quiet hours and dates follow the clock where the traveller is now.
         here = local_zone(segment.place.lat, segment.place.lon) or person.timezone
-        until = day(segment.end, zone_info(here), now, end=True)
-        return f"you are in {segment.place.name} ({where}) until {until}", here
+        until = day(segment.end, zone_info(here), now, end=True, language=say)
+        return say.staying.format(place=segment.place.name, where=where, until=until), here
     zone, own = zone_info(person.timezone), person.timezone
     if segment is not None:
-        return (
-            f"you arrive in {segment.place.name} on {day(segment.start, zone, now)} ({where})",
-            own,
-        )
+        when = day(segment.start, zone, now, language=say)
+        return say.arriving.format(place=segment.place.name, day=when, where=where), own
     home = person.home.name if person.home else ""
     if near.back is not None and near.back > now:
-        back = day(near.back, zone, now)
-        return f"you return to your home base {home} on {back} ({where})", own
-    return f"your home base {home} is {where}", own
+        back = day(near.back, zone, now, language=say)
+        return say.returning.format(home=home, day=back, where=where), own
+    return say.home.format(home=home, where=where), own
 
 
-def _where(place: Place, distance: float, whole_country: bool) -> str:
+def _where(say: Words, place: Place, distance: float, whole_country: bool) -> str:
     if whole_country:
-        return f"in {place.name}, where the event is"
+        return say.country.format(place=place.name)
     if distance < 1:
-        return "under 1 km from the event"
-    return f"{distance:.0f} km from the event"
+        return say.close
+    return say.distance.format(km=f"{distance:.0f}")

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from alerts.staff import parse_language
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -87,6 +89,7 @@ class Settings(BaseSettings):
     officers: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["security-desk@example.org"]
     )
+    officers_language: str = "en"  # the language of feed-health notices (templates/<lang>)
     templates: Path | None = None  # None: the templates/ folder that ships with the service
     database: DatabaseSettings = DatabaseSettings()
     smtp: SmtpSection = SmtpSection()
@@ -112,6 +115,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The YAML file arrives as init arguments; the environment must win over it.
         return env_settings, file_secret_settings, init_settings
+
+    @field_validator("officers_language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str:
+        return parse_language(value)
 
     @field_validator("officers")
     @classmethod

@@ -89,8 +89,9 @@ def write_config(
     staff: dict[str, Any],
     routes: dict[str, Any] | None = None,
     polling: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Path:
-    """A config folder for a whole-service test."""
+    """A config folder for a whole-service test; ``settings`` adds to alerts.yaml."""
     folder.mkdir(parents=True, exist_ok=True)
     settings = {
         "instance": "test",
@@ -109,6 +110,7 @@ def write_config(
             "host_spacing_seconds": 0,
             **(polling or {}),
         },
+        **(settings or {}),
     }
     files = {
         "alerts.yaml": settings,
@@ -146,6 +148,7 @@ async def stack(
     refuse: set[str] | None = None,
     db_url: str | None = None,
     extra_feeds: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> AsyncIterator[Stack]:
     """Serve ``bodies`` (feed name -> body) and receive mail; a config folder points at both."""
     server = FeedServer()
@@ -161,5 +164,6 @@ async def stack(
                 staff=staff,
                 routes=routes,
                 polling=polling,
+                settings=settings,
             )
             yield Stack(server, sink, folder)

@@ -87,3 +87,14 @@ async def test_a_poll_holds_no_more_parsed_feeds_than_its_concurrency(tmp_path: 
         stats = await app.poll(T0)
     assert stats.new_items == 8 and len(alive) == 8
     assert max(alive) <= 3  # the concurrency, plus the one being handled
+
+
+async def test_feed_notices_are_in_the_officers_language(tmp_path: Path) -> None:
+    french = {"officers_language": "fr"}
+    async with (
+        stack(tmp_path, {"wire": 410}, staff=STAFF, settings=french) as s,
+        s.app() as app,
+    ):
+        await app.poll(T0)
+        await app.flush(T0)
+    assert _subjects(s.sink, "desk@example.org") == ["[FLUX DISPARU] wire"]

@@ -64,8 +64,9 @@ def staff(
     *trips: tuple[Whereabouts, int, int],
     quiet: tuple[int, int] | None = None,
     zone: str = "UTC",
+    language: str = "en",
 ) -> Roster:
-    who = Person("p@example.org", "Pat", "fr", home, zone, quiet)
+    who = Person("p@example.org", "Pat", language, home, zone, quiet)
     segments = [Segment(who.email, w, day(a, 0), day(b, 0)) for w, a, b in trips]
     return Roster.build([who], segments)
 
@@ -192,6 +193,34 @@ def test_a_travellers_quiet_hours_follow_the_local_clock() -> None:
     assert recipient.why == "you are in Bamako (under 1 km from the event) until 10 Dec"
 
 
+@pytest.mark.parametrize(
+    ("roster", "now", "expected"),
+    [
+        (
+            staff(MADRID, (BAMAKO, 1, 11), language="fr"),
+            day(5),
+            "vous êtes à Bamako (à moins de 1 km de l'événement) jusqu'au 10 déc.",
+        ),
+        (
+            staff(MADRID, (BAMAKO, 1, 11), language="fr-FR"),
+            day(-1),
+            "vous arrivez à Bamako le 1er déc. (à moins de 1 km de l'événement)",
+        ),
+        (staff(KATI, language="fr"), day(5), "votre base, Kati, est à 13 km de l'événement"),
+        (
+            staff(KATI, (MADRID, 1, 3), language="fr"),
+            day(2),
+            "vous rentrez à votre base, Kati, le 3 déc. (à 13 km de l'événement)",
+        ),
+        (staff(KATI, language="de"), day(5), "your home base Kati is 13 km from the event"),
+    ],
+)
+def test_the_reason_is_in_the_persons_language(
+    roster: Roster, now: datetime, expected: str
+) -> None:
+    assert why(roster, event(4), now) == [expected]
+
+
 def test_default_quiet_hours_come_from_the_routing_and_all_clear_obeys_them() -> None:
     routing = dataclasses.replace(Routing.default(), quiet_hours=(22, 7))
     all_clear = event(1, max_severity=4)  # resolved: reaches those told before, no waking
@@ -262,7 +291,7 @@ def table(recipients: list[Recipient]) -> list[tuple[str, str, str, bool]]:
 
 
 def test_routing_tree_with_continue_children_and_merged_duplicates(routing: Routing) -> None:
-    recipients = route(event(4), staff(NAIROBI), routing, day(5))
+    recipients = route(event(4), staff(NAIROBI, language="fr"), routing, day(5))
     assert table(recipients) == [
         ("sahel@example.org", "sahel-desk", "route sahel-desk: Mali, severity >= 3", False),
         ("desk@example.org", "africa-terror", "route africa-terror: terrorism", True),
@@ -324,7 +353,7 @@ def test_demo_roster_severity_4_terrorism_in_bamako() -> None:
         (
             "amina.diallo@example.org",
             "",
-            "your home base Bamako is under 1 km from the event",
+            "votre base, Bamako, est à moins de 1 km de l'événement",  # she reads French
             False,
         ),
         (
