@@ -61,13 +61,26 @@ class App:
         roster: Roster,
         owner: str,
     ) -> None:
-        self.config, self.engine, self.owner = config, engine, owner
-        self.fetcher, self.sender, self.renderer = fetcher, sender, renderer
-        self.classify, self.roster = classify, roster
+        self.engine, self.owner, self.fetcher, self.sender = engine, owner, fetcher, sender
+        self.opened_with = config.settings  # what the clients were made from (see reload)
+        self._read: dict[str, frozenset[str]] = {}  # per feed: entry keys already read
+        self.reload(config, renderer=renderer, classify=classify, roster=roster)
+
+    def reload(
+        self,
+        config: Config,
+        *,
+        renderer: Renderer,
+        classify: Callable[[Item], Report],
+        roster: Roster,
+    ) -> None:
+        """Use a newly read config folder (feeds, staff, routes, rules, templates, policies)
+        from the next poll on. The database, HTTP and SMTP clients stay as they were opened.
+        """
+        self.config, self.renderer, self.classify, self.roster = config, renderer, classify, roster
         self.policy = config.cluster_policy
         self._feeds = {f.name: f for f in config.feeds if f.enabled}
-        self._read: dict[str, frozenset[str]] = {}  # per feed: entry keys already read
-        with engine.begin() as conn:
+        with self.engine.begin() as conn:
             feed_rows.sync(conn, [(f.name, f.url) for f in self._feeds.values()])
 
     async def poll(self, now: datetime) -> PollStats:

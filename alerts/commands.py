@@ -21,7 +21,7 @@ def _now(value: str | None) -> datetime:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the service until SIGINT or SIGTERM.
+    """Run the service until SIGINT or SIGTERM; SIGHUP reads the config folder again.
 
     Example: ALERTS_SMTP__HOST=mail.example.org alerts --config /etc/alerts run
     """
@@ -36,7 +36,12 @@ def run(args: argparse.Namespace) -> int:
                 )
                 * 60
             )
-            await Runner(app, poll_seconds=tick, flush_seconds=s.outbox.flush_seconds).run()
+            await Runner(
+                app,
+                poll_seconds=tick,
+                flush_seconds=s.outbox.flush_seconds,
+                reload=lambda: service.reload(app, args.config),
+            ).run()
 
     asyncio.run(go())
     return 0

@@ -3,7 +3,9 @@
 Feeds keep their own interval in the database (``next_poll_after``), so one short poll
 tick serves every feed and several instances share the work through leases; the flush job
 sends the outbox. SIGINT/SIGTERM stop new jobs and wait for the running ones, so a send in
-flight finishes and is marked.
+flight finishes and is marked. SIGHUP reads the config folder and the imported staff again
+(``systemctl reload``): between two polls, never during one, and a folder with problems is
+logged and ignored while the running config goes on.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from alerts.app import App
+from alerts.errors import ConfigError
 
 log = logging.getLogger("alerts.scheduler")
 Clock = Callable[[], datetime]
@@ -32,23 +35,33 @@ class Runner:
     """Runs poll and flush on a schedule until told to stop."""
 
     def __init__(
-        self, app: App, *, poll_seconds: float, flush_seconds: float, clock: Clock = utcnow
+        self,
+        app: App,
+        *,
+        poll_seconds: float,
+        flush_seconds: float,
+        clock: Clock = utcnow,
+        reload: Callable[[], list[str]] | None = None,
     ) -> None:
-        self.app, self.clock = app, clock
+        self.app, self.clock, self.reload = app, clock, reload
         self.poll_seconds, self.flush_seconds = poll_seconds, flush_seconds
         self.stopping = asyncio.Event()
         self._running: set[asyncio.Task[Any]] = set()
+        self._polling = asyncio.Lock()  # a reload waits for the poll in flight
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def run(self) -> None:
         """Schedule the jobs, run until SIGINT/SIGTERM, then finish what is in flight."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.stopping.set)
-        scheduler = AsyncIOScheduler(timezone=UTC)
+        if self.reload is not None:
+            loop.add_signal_handler(signal.SIGHUP, self._on_hangup)
+        scheduler = self._scheduler
         scheduler.add_job(
             self._guard,
             "interval",
-            args=[self.app.poll],
+            args=[self._poll],
             id="poll",
             seconds=self.poll_seconds,
             next_run_time=self.clock(),
@@ -72,6 +85,32 @@ class Runner:
         scheduler.shutdown(wait=False)
         await asyncio.gather(*self._running, return_exceptions=True)
         log.info("stopped")
+
+    async def _poll(self, now: datetime) -> object:
+        async with self._polling:
+            return await self.app.poll(now)
+
+    def _on_hangup(self) -> None:
+        task = asyncio.ensure_future(self._guard(self._reload))
+        self._running.add(task)  # kept referenced until it ends
+        task.add_done_callback(self._running.discard)
+
+    async def _reload(self, now: datetime) -> str:
+        """Read the config again between polls; on success, poll at once with it."""
+        assert self.reload is not None
+        async with self._polling:
+            try:
+                # In a thread: reading staff and building the roster takes seconds, and
+                # the flush job goes on meanwhile.
+                restart = await asyncio.to_thread(self.reload)
+            except ConfigError as exc:
+                for problem in exc.problems:
+                    log.error("reload refused: %s", problem)
+                return "refused; the running configuration stays"
+        for name in restart:
+            log.warning("reload: %s settings changed; they apply after a restart", name)
+        self._scheduler.modify_job("poll", next_run_time=self.clock())
+        return "configuration reloaded"
 
     async def _guard(self, job: Callable[[datetime], Awaitable[object]]) -> None:
         # One reporting point: a failing job is logged and tried again at the next tick.

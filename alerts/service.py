@@ -108,3 +108,25 @@ async def open_app(config: Config) -> AsyncIterator[App]:
             )
     finally:
         engine.dispose()
+
+
+def reload(app: App, folder: Path) -> list[str]:
+    """Read ``folder`` and the imported staff again and hand them to ``app``.
+
+    Raises ConfigError, leaving ``app`` as it was, when the folder has a problem. Returns the
+    changed settings that only a restart applies (database, SMTP, HTTP client).
+    """
+    config = load(folder)
+    staff = roster(config, app.engine)
+    app.reload(config, renderer=renderer(config), classify=Classifier(config.rules), roster=staff)
+    gc.freeze()  # as at start: the new roster and rules out of the collector's sight
+    new, old = config.settings, app.opened_with
+    return [
+        name
+        for name, changed in (
+            ("database", new.database != old.database),
+            ("smtp", new.smtp != old.smtp),
+            ("polling (HTTP client)", fetch_policy(new) != fetch_policy(old)),
+        )
+        if changed
+    ]
