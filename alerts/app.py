@@ -29,8 +29,9 @@ from alerts.render import Renderer
 from alerts.roster import Roster
 from alerts.route import route
 from alerts.store import feeds as feed_rows
-from alerts.store import records
+from alerts.store import records, retention
 from alerts.store.feeds import FeedState
+from alerts.store.retention import Pruned
 
 log = logging.getLogger("alerts")
 
@@ -127,6 +128,12 @@ class App:
             return False
         self._remember(outcome)
         return True
+
+    async def prune(self, now: datetime) -> Pruned:
+        """Forget what the retention settings no longer keep (see ``store.retention``)."""
+        keep = self.config.settings.retention
+        with self.engine.begin() as conn:
+            return retention.prune(conn, now, items_days=keep.items_days, mail_days=keep.mail_days)
 
     async def flush(self, now: datetime) -> FlushStats:
         """Send every due outbox message; each is marked sent only once the server took it."""

@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     cmd("run", commands.run, "run the service (poll and flush on a schedule)")
     sp = cmd("run-once", commands.run_once, "one poll and one flush, then exit (cron, tests)")
     sp.add_argument("--now", help="ISO time to use as now (default: the clock)")
+    sp = cmd("prune", commands.prune, "forget old items and mail now (retention settings)")
+    sp.add_argument("--now", help="ISO time to use as now (default: the clock)")
     sp = cmd("demo", commands.demo, "the whole pipeline on bundled feeds, offline")
     sp.add_argument("--out", type=Path, default=Path("demo-out"), help="where .eml files go")
     sp = cmd("classify", commands.classify, "locate and assess a text or a JSONL file")

@@ -63,6 +63,21 @@ def run_once(args: argparse.Namespace) -> int:
     return 0
 
 
+def prune(args: argparse.Namespace) -> int:
+    """Forget what the retention settings no longer keep, now (``alerts run`` does it daily).
+
+    Example: alerts prune
+    """
+    config, now = service.load(args.config), _now(args.now)
+
+    async def go() -> None:
+        async with service.open_app(config) as app:
+            print("pruned:", await app.prune(now))
+
+    asyncio.run(go())
+    return 0
+
+
 def demo(args: argparse.Namespace) -> int:
     """Run the whole pipeline offline on bundled sample feeds and show who got what.
 

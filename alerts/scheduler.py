@@ -2,10 +2,12 @@
 
 Feeds keep their own interval in the database (``next_poll_after``), so one short poll
 tick serves every feed and several instances share the work through leases; the flush job
-sends the outbox. SIGINT/SIGTERM stop new jobs and wait for the running ones, so a send in
-flight finishes and is marked. SIGHUP reads the config folder and the imported staff again
-(``systemctl reload``): between two polls, never during one, and a folder with problems is
-logged and ignored while the running config goes on.
+sends the outbox; once a day old rows are pruned (``retention`` settings).
+
+SIGINT/SIGTERM stop new jobs and wait for the running ones, so a send in flight finishes and
+is marked. SIGHUP reads the config folder and the imported staff again (``systemctl
+reload``): between two polls, never during one, and a folder with problems is logged and
+ignored while the running config goes on.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -75,6 +77,16 @@ class Runner:
             id="flush",
             seconds=self.flush_seconds,
             next_run_time=self.clock(),
+            max_instances=1,
+            coalesce=True,
+        )
+        scheduler.add_job(
+            self._guard,
+            "interval",
+            args=[self.app.prune],
+            id="prune",
+            hours=24,
+            next_run_time=self.clock() + timedelta(minutes=10),  # not in the start-up rush
             max_instances=1,
             coalesce=True,
         )

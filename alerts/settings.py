@@ -77,6 +77,13 @@ class OutboxSettings(_Strict):
     max_attempts: int = Field(default=8, ge=1)
 
 
+class RetentionSettings(_Strict):
+    """How long the database keeps what it no longer needs (0 = for ever); pruned daily."""
+
+    items_days: int = Field(default=180, ge=0)  # what was read from feeds (undated: kept)
+    mail_days: int = Field(default=365, ge=0)  # sent and dead mail, mailed digest entries
+
+
 class Settings(BaseSettings):
     """Everything the service needs besides the officer files; validated once at start."""
 
@@ -95,6 +102,7 @@ class Settings(BaseSettings):
     smtp: SmtpSection = SmtpSection()
     polling: PollingSettings = PollingSettings()
     outbox: OutboxSettings = OutboxSettings()
+    retention: RetentionSettings = RetentionSettings()
     clustering: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("officers", mode="before")

@@ -153,3 +153,22 @@ def test_preview_and_outbox_commands(config: Path, capsys: pytest.CaptureFixture
     assert main(["--config", str(config), "outbox", "retry", str(row.id)]) == 0
     assert main(["--config", str(config), "outbox"]) == 0
     assert "pending" in capsys.readouterr().out
+
+
+def test_prune_forgets_dead_mail_past_the_retention(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = yaml.safe_load((config / "alerts.yaml").read_text())
+    engine = connect(settings["database"]["url"])
+    upgrade(engine)
+    then = datetime(2025, 1, 10, tzinfo=UTC)
+    with engine.begin() as conn:
+        message = Message("ev-old", 1, "x@example.org", ChangeReason.NEW, "s", "<m@x>", b"raw")
+        outbox.enqueue(conn, message, then)
+        (row,) = outbox.list_rows(conn)
+        outbox.mark_dead(conn, row.id, then, "550 no such user")
+    engine.dispose()
+    assert main(["--config", str(config), "prune", "--now", "2026-01-01T00:00:00Z"]) == 0
+    assert "mail=0" in capsys.readouterr().out  # 356 days: within the default 365
+    assert main(["--config", str(config), "prune", "--now", "2026-02-01T00:00:00Z"]) == 0
+    assert "mail=1" in capsys.readouterr().out
