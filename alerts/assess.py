@@ -3,12 +3,14 @@
 Pure: the rules come in as an argument (``alerts.rules``), nothing reads the clock or a
 file. The steps, in order:
 
-1. score each category by its cues (negated cues do not count) and the benign context;
+1. score each category by its cues (negated cues, and cues used in a figure of speech such
+   as "war on plastics", do not count) and the benign context;
 2. read figures of dead and injured (past ones, "in the 2002 bombings", are skipped);
 3. extract signals;
 4. decide "none" when the threat is weak or the benign context outweighs it;
-5. severity = the highest floor (category base, cue floors, casualty table, signals,
-   escalators) plus escalator steps, within the category's cap, then dampeners;
+5. severity = the highest floor (category base, lowered when one weak cue stands alone;
+   cue floors, casualty table, signals, escalators) plus escalator steps, within the
+   category's cap, then dampeners;
 6. structured severities from authoritative feeds: the stronger evidence wins.
 """
 
@@ -38,6 +40,7 @@ class _Work:
     ws: dict[str, list[int]]  # word starts of ``low``: patterns are tried only there
     live: dict[str, list[int]]  # cues that may match -> offsets to try (``Rules.live``)
     reasons: list[Rule] = field(default_factory=list)
+    masked: tuple[match.Span, ...] = ()  # figures of speech: cues inside them do not count
     floor: int = 0
     add: int = 0
 
@@ -60,6 +63,7 @@ def assess(
     low = text.lower()
     ws = word_starts(low)
     w = _Work(low, match.title_of(low), ws, rules.live(ws))
+    _mask_idioms(rules, w)
     scores = _category_scores(rules, w)
     dead = match.dead(rules.casualties, low, w.ws)
     fired = match.signals(rules, low, w.live)
@@ -86,10 +90,17 @@ def explain(a: Assessment) -> list[str]:
 # ---------------------------------------------------------------- category
 
 
+def _mask_idioms(rules: Rules, w: _Work) -> None:
+    """Spans of figures of speech ("war on plastics"); category cues inside them are void."""
+    found = match.idioms(rules, w.low, w.live)
+    w.masked = tuple((h.start, h.start + len(h.phrase)) for h in found)
+    w.reasons += [Rule("idiom", 0.0, h.phrase) for h in found]
+
+
 def _category_scores(rules: Rules, w: _Work) -> dict[Category, tuple[float, list[match.Hit]]]:
     out = {}
     for rule in rules.categories:
-        found = match.hits(rules, rule.cues, w.low, w.live)
+        found = match.hits(rules, rule.cues, w.low, w.live, w.masked)
         out[rule.category] = (sum(_weight(rules, w, h) for h in found), found)
     return out
 
@@ -141,11 +152,18 @@ def _severity(
     if score < rules.confident:  # one weak cue ("rocket") is not yet a rocket attack
         base -= 1
         w.reasons.append(Rule("base:weak_evidence", -1.0, f"score {score:g} < {rules.confident:g}"))
+    found = scores.get(category, (0.0, []))[1]
+    hurt = match.injured(rules.casualties, w.low, w.ws)
+    lone = _lone_cap(rules, w, scores, not fired and dead is None and hurt is None)
+    if score < rules.confident and lone is not None and base > lone:
+        # One word and nothing else ('drones', 'rebels', 'war') is not yet an event.
+        base = lone
+        w.reasons.append(Rule("base:alone", float(base), f"score {score:g}, no other evidence"))
     w.floor = base
-    for hit in scores.get(category, (0.0, []))[1]:
+    for hit in found:
         if hit.cue.floor is not None:
             w.raise_to(hit.cue.floor, f"floor:{category.value}", hit.phrase)
-    _casualties(rules, w, category, dead)
+    _casualties(rules, w, category, dead, hurt)
     _signal_floors(w, fired)
     signals = {r.signal for r, _ in fired}
     for m in rules.escalators:
@@ -156,11 +174,31 @@ def _severity(
     return max(0, min(5, severity))
 
 
-def _casualties(rules: Rules, w: _Work, category: Category, dead: match.Figure | None) -> None:
+def _lone_cap(
+    rules: Rules, w: _Work, scores: dict[Category, tuple[float, list[match.Hit]]], quiet: bool
+) -> int | None:
+    """The ``alone`` cap of the text's only cue; None when there is more evidence.
+
+    ``quiet``: no signal and no figure of dead or injured.
+    """
+    cues = [h for _, found in scores.values() for h in found]
+    if not quiet or len(cues) != 1 or cues[0].cue.alone is None:
+        return None
+    if rules.alone_unless is not None and rules.alone_unless.search(w.title):
+        return None  # "leader killed in air strike": a death in the headline is an event
+    return cues[0].cue.alone
+
+
+def _casualties(
+    rules: Rules,
+    w: _Work,
+    category: Category,
+    dead: match.Figure | None,
+    hurt: match.Figure | None,
+) -> None:
     c = rules.casualties
     if dead is not None:
         w.raise_to(match.level(c.levels_for(category), dead.count), "casualties:dead", dead.phrase)
-    hurt = match.injured(c, w.low, w.ws)
     if hurt is not None and match.level(c.injured_levels, hurt.count):
         w.raise_to(match.level(c.injured_levels, hurt.count), "casualties:injured", hurt.phrase)
 

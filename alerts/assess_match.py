@@ -40,18 +40,53 @@ def negated(rules: Rules, low: str, start: int) -> bool:
     return rules.negation.search(window) is not None
 
 
-def first_hit(rules: Rules, cue: Cue, low: str, at: list[int]) -> Hit | None:
-    """The first match of ``cue`` in ``low`` that is not negated (tried at offsets ``at``)."""
+Span = tuple[int, int]
+
+
+def first_hit(
+    rules: Rules, cue: Cue, low: str, at: list[int], masked: tuple[Span, ...] = ()
+) -> Hit | None:
+    """The first match of ``cue`` in ``low`` that is not negated (tried at offsets ``at``).
+
+    When one match falls inside a ``masked`` span (a figure of speech), the cue does not
+    fire at all: a text that says "bear attacks" means the same by "the attacks" later.
+    """
+    first = None
     for m in cue.finditer(low, at):
-        if not negated(rules, low, m.start()):
-            return Hit(cue, m.group(0), m.start())
-    return None
+        if _inside(m, masked):
+            return None
+        if first is None and not negated(rules, low, m.start()):
+            first = Hit(cue, m.group(0), m.start())
+            if not masked:
+                break
+    return first
 
 
-def hits(rules: Rules, cues: tuple[Cue, ...], low: str, live: dict[str, list[int]]) -> list[Hit]:
-    """Every cue that fires once or more (each counted once); ``live``: see ``Rules.live``."""
-    found = (first_hit(rules, cue, low, live[cue.name]) for cue in cues if cue.name in live)
+def _inside(m: re.Match[str], masked: tuple[Span, ...]) -> bool:
+    return any(start < m.end() and m.start() < end for start, end in masked)
+
+
+def hits(
+    rules: Rules,
+    cues: tuple[Cue, ...],
+    low: str,
+    live: dict[str, list[int]],
+    masked: tuple[Span, ...] = (),
+) -> list[Hit]:
+    """Every cue that fires once or more (each counted once); ``live``: see ``Rules.live``;
+    matches that overlap a ``masked`` span do not count."""
+    found = (first_hit(rules, c, low, live[c.name], masked) for c in cues if c.name in live)
     return [h for h in found if h is not None]
+
+
+def idioms(rules: Rules, low: str, live: dict[str, list[int]]) -> list[Hit]:
+    """Figures of speech in the text ("war on plastics"): every match, for masking cues."""
+    return [
+        Hit(cue, m.group(0), m.start())
+        for cue in rules.idioms
+        if cue.name in live
+        for m in cue.finditer(low, live[cue.name])
+    ]
 
 
 def number(token: str, vague: tuple[tuple[str, int], ...]) -> int:
@@ -83,10 +118,18 @@ def _largest(
     return best
 
 
+# A sentence ends at ". " or "; ", but not after an abbreviation ("Aug. 29", "St. Louis").
+_END = re.compile(
+    r"(?<!\b[a-z])(?<!\bst)(?<!\bmr)(?<!\bdr)(?<!\bno)(?<!\bjan)(?<!\bfeb)(?<!\bmar)(?<!\bapr)"
+    r"(?<!\bjun)(?<!\bjul)(?<!\baug)(?<!\bsep)(?<!\bsept)(?<!\boct)(?<!\bnov)(?<!\bdec)\. |; "
+)
+
+
 def _past(c: CasualtyRules, low: str, at: int) -> bool:
     """True when the sentence around ``at`` is about the past ("killed in the 2002 bombings")."""
-    start = max(low.rfind(". ", 0, at), low.rfind("; ", 0, at)) + 1
-    end = min((i for i in (low.find(". ", at), low.find("; ", at)) if i >= 0), default=len(low))
+    start = max((m.end() - 1 for m in _END.finditer(low, 0, at)), default=0)
+    after = _END.search(low, at)
+    end = after.start() if after else len(low)
     return c.history.search(low, start, end) is not None
 
 
@@ -136,4 +179,7 @@ def title_of(low: str) -> str:
     return low[: m.start()] if m else low
 
 
-__all__ = ["Figure", "Hit", "Signal", "dead", "hits", "injured", "level", "signals", "title_of"]
+__all__ = [
+    "Figure", "Hit", "Signal", "Span", "dead", "hits", "idioms", "injured", "level", "signals",
+    "title_of",
+]  # fmt: skip

@@ -29,6 +29,7 @@ class Cue:
     weight: float = 1.0
     floor: int | None = None
     starts: frozenset[str] | None = None  # possible first letters of a match; None: unknown
+    alone: int | None = None  # the most this cue gives when it is the text's only evidence
 
     def finditer(self, low: str, at: list[int]) -> Iterator[re.Match[str]]:
         """Matches in text order, tried only at the offsets ``at`` (see ``Rules.live``)."""
@@ -136,6 +137,11 @@ class Rules:
     # The cheap gate: word start -> names of cues that may match; cues that always run.
     index: Mapping[str, frozenset[str]] = field(default_factory=dict)
     always: frozenset[str] = frozenset()
+    # Figures of speech ("invasion of privacy", "war on plastics"): a category cue that
+    # falls inside one does not count, because the words do not describe violence.
+    idioms: tuple[Cue, ...] = ()
+    # In the title, keeps a lone cue's ``alone`` cap off: "leader killed in air strike".
+    alone_unless: re.Pattern[str] | None = None
 
     def live(self, positions: dict[str, list[int]]) -> dict[str, list[int]]:
         """Cues that may match a text with these word starts -> the offsets to try.

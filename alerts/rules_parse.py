@@ -52,7 +52,14 @@ _TOP = {
     "negation",
     "casualties",
 }
-_TOP |= {"escalators", "dampeners", "signals", "structured"}
+_TOP |= {
+    "escalators",
+    "dampeners",
+    "signals",
+    "structured",
+    "figures_of_speech",
+    "alone_unless_title",
+}
 
 
 def _rules(c: Check, d: dict[str, Any]) -> Rules | None:
@@ -64,6 +71,9 @@ def _rules(c: Check, d: dict[str, Any]) -> Rules | None:
     c.unknown("negation", neg, {"window", "pattern"})
     negation = c.regex("negation.pattern", neg.get("pattern", r"\bno\W+$"), wrap=False)
     window = c.number("negation.window", neg.get("window", 30), 0, 200)
+    unless = d.get("alone_unless_title")
+    alone_unless = c.regex("alone_unless_title", unless) if unless is not None else None
+    idioms = _cues(c, "figures_of_speech", d.get("figures_of_speech", []), weighted=False)
     parts = (
         _categories(c, c.mapping("categories", d.get("categories"))),
         _cues(c, "benign", d.get("benign", [])),
@@ -80,6 +90,7 @@ def _rules(c: Check, d: dict[str, Any]) -> Rules | None:
     cats, benign, casualties, esc, damp, signals, structured = parts
     assert casualties is not None  # no problems means it was built
     cues = [*benign, *(q for r in cats for q in r.cues), *(q for r in signals for q in r.cues)]
+    cues += idioms
     index: dict[str, set[str]] = {}
     for cue in cues:
         for start in cue.starts or ():
@@ -102,6 +113,8 @@ def _rules(c: Check, d: dict[str, Any]) -> Rules | None:
         title_weight,
         frozen,
         always,
+        idioms,
+        alone_unless,
     )
 
 
@@ -112,12 +125,13 @@ def _cues(c: Check, where: str, raw: object, *, weighted: bool = True) -> tuple[
         if isinstance(item, str):  # a bare pattern: weight 1
             item = {"pattern": item}
         m = c.mapping(at, item)
-        c.unknown(at, m, {"pattern", "weight", "floor"})
+        c.unknown(at, m, {"pattern", "weight", "floor", "alone"})
         pattern = c.regex(at, m.get("pattern"))
         weight = c.number(f"{at}.weight", m.get("weight", 1.0), -100, 100) if weighted else 1.0
         floor = c.level(f"{at}.floor", m["floor"]) if "floor" in m else None
+        alone = c.level(f"{at}.alone", m["alone"]) if "alone" in m else None
         if pattern is not None and weight is not None:
-            out.append(Cue(at, pattern, weight, floor, starts(pattern.pattern)))
+            out.append(Cue(at, pattern, weight, floor, starts(pattern.pattern), alone))
     return tuple(out)
 
 

@@ -86,6 +86,9 @@ def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
             {"benign": [{"pattern": "(war)?", "weight": 1}]},
             "benign[0]: pattern '(war)?' matches empty",
         ),
+        ({"figures_of_speech": ["war on (plastics"]}, "figures_of_speech[0]: pattern"),
+        ({"figures_of_speech": "war on plastics"}, "figures_of_speech: must be a list"),
+        ({"alone_unless_title": "killed("}, "alone_unless_title: pattern 'killed('"),
     ],
 )
 def test_field_mistakes_are_named(tmp_path: Path, change: dict[str, object], expected: str) -> None:
@@ -124,7 +127,7 @@ def test_the_gate_never_changes_what_matches(shared_dir: Path) -> None:
     """Trying patterns only at listed word starts finds exactly what a full search finds."""
     rules = default_rules()
     cues = [*rules.benign, *(q for r in rules.categories for q in r.cues)]
-    cues += [q for r in rules.signals for q in r.cues]
+    cues += [q for r in rules.signals for q in r.cues] + list(rules.idioms)
     for low in _texts(shared_dir):
         pos = word_starts(low)
         live = rules.live(pos)
@@ -137,3 +140,25 @@ def test_the_gate_never_changes_what_matches(shared_dir: Path) -> None:
         for m in (*rules.escalators, *rules.dampeners):
             hit, found = m.pattern.search(low), m.search(low, pos)
             assert (hit and hit.span()) == (found and found.span()), (m.name, low[:60])
+
+
+def test_a_cue_alone_cap_is_a_severity(tmp_path: Path) -> None:
+    data = _shipped()
+    cues = data["categories"]["armed_conflict"]["cues"]  # type: ignore[index]
+    cues[0] = {**cues[0], "alone": 7}
+    cues[1] = {**cues[1], "lone": 2}
+    joined = "\n".join(_problems(tmp_path, data))
+    assert "categories.armed_conflict.cues[0].alone: must be a number from 0 to 5, not 7" in joined
+    assert "categories.armed_conflict.cues[1].lone: unknown field" in joined
+
+
+def test_shipped_rules_have_figures_of_speech_and_lone_caps() -> None:
+    rules = default_rules()
+    assert rules.idioms and rules.alone_unless is not None
+    war = next(
+        q
+        for r in rules.categories
+        for q in r.cues
+        if q.pattern.pattern == r"\b(?:war|warring|wartime)\b"
+    )
+    assert war.alone == 2
