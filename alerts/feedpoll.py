@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -60,19 +60,13 @@ async def poll_feed(
             return _gone(state, now)
         if result.status == "not_modified":
             return FeedOutcome(state)
-        digest = parse.fingerprint(result.body)
-        if digest == state.body_hash:  # a server without validators sent the same body
-            return FeedOutcome(state)
-        parsed = await asyncio.to_thread(
-            parse.parse,
-            result.body,
-            result.headers,
-            feed=feed.name,
-            fetched_at=now,
-            region=feed.region,
-            source_name=feed.outlet,
-            skip=skip,
+        # Hashing and parsing both run off the event loop: on a busy poll the loop thread
+        # would otherwise wait for the interpreter lock behind the parsing threads.
+        digest, parsed = await asyncio.to_thread(
+            _read, result.body, result.headers, state, feed, now, skip
         )
+        if parsed is None:  # a server without validators sent the same body
+            return FeedOutcome(state)
     except FeedError as exc:
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:
@@ -82,6 +76,29 @@ async def poll_feed(
         log.info("feed %s: %s", feed.name, warning)
     state = replace(state, body_hash=digest)  # only once parsed: a failing body is retried
     return FeedOutcome(state, parsed.items, in_body=len(parsed.items) + parsed.skipped)
+
+
+def _read(
+    body: bytes,
+    headers: Mapping[str, str],
+    state: FeedState,
+    feed: FeedConfig,
+    now: datetime,
+    skip: Container[str],
+) -> tuple[str, parse.Parsed | None]:
+    """The body's fingerprint, and its parse unless it is the body read last time."""
+    digest = parse.fingerprint(body)
+    if digest == state.body_hash:
+        return digest, None
+    return digest, parse.parse(
+        body,
+        headers,
+        feed=feed.name,
+        fetched_at=now,
+        region=feed.region,
+        source_name=feed.outlet,
+        skip=skip,
+    )
 
 
 def settle(

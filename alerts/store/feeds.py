@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, or_, select, update
@@ -103,7 +103,9 @@ _SAVE = (
 def save(conn: Connection, states: Sequence[FeedState]) -> None:
     """Store the feeds' states and release their leases, in one statement for all."""
     if states:
-        conn.execute(_SAVE, [{f"b_{k}": v for k, v in asdict(s).items()} for s in states])
+        # getattr, not dataclasses.asdict: asdict deep-copies, ~0.4 ms a feed, which was
+        # most of a poll in which 2,000 feeds answered 304.
+        conn.execute(_SAVE, [{f"b_{c}": getattr(s, c) for c in _COLUMNS} for s in states])
 
 
 def load(conn: Connection, name: str | None = None) -> list[FeedState]:
