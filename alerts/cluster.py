@@ -26,7 +26,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from alerts import sketches
 from alerts.cluster_match import (
@@ -40,6 +39,7 @@ from alerts.cluster_match import (
     report_time,
 )
 from alerts.cluster_policy import ClusterPolicy
+from alerts.cluster_records import Places, Sources, places_of, sources_of
 from alerts.cluster_report import Probe, probe
 from alerts.models import Change, ChangeReason, Event, Place, Report, Signal, Source
 
@@ -106,8 +106,7 @@ def event_id(report: Report) -> str:
 def _already_folded(report: Report, event: Event) -> bool:
     item = report.item
     if item.link:
-        link = item.link
-        return any(s.link == link for s in event.sources)
+        return item.link in sources_of(event.sources).links()
     outlet = _outlet(report)
     return any(s.outlet == outlet and s.title == item.title for s in event.sources)
 
@@ -124,38 +123,34 @@ def _source(report: Report, now: datetime) -> Source:
 def _start(p: Probe, now: datetime, policy: ClusterPolicy) -> Change:
     report = p.report
     a, seen = report.assessment, p.t
+    notify = a.severity >= policy.min_severity  # NEW, at revision 1; else silent
     event = Event(
         id=event_id(report),
         headline=report.item.title,
         category=a.category,
         severity=a.severity,
         max_severity=a.severity,
-        signals=frozenset(a.signals) - {Signal.ALL_CLEAR},
+        signals=frozenset(a.signals) - _CLEAR,
         countries=p.countries,
-        places=p.places[:MAX_PLACES],
+        places=Places(p.places[:MAX_PLACES]),
         first_seen=seen,
         last_seen=seen,
-        sources=(_source(report, now),),
+        sources=Sources((_source(report, now),)),
+        revision=1 if notify else 0,
         summary=report.item.summary,
+        last_notified=now if notify else None,
         link_ids=p.ids,
         fingerprint=sketches.merge((), p.sketch),
     )
-    if a.severity < policy.min_severity:
+    if not notify:
         return Change(event, ChangeReason.NONE, f"not a security incident (severity {a.severity})")
-    return _notify(event, ChangeReason.NEW, f"{a.category.value}, severity {a.severity}", now)
+    return Change(event, ChangeReason.NEW, f"{a.category.value}, severity {a.severity}")
 
 
 def _join(event: Event, p: Probe, now: datetime, policy: ClusterPolicy) -> Change:
     report = p.report
     reason, detail = _reason(event, report, policy)
-    changes = _grown(event, p, now)
-    if reason is not ChangeReason.NONE:  # one replace: this runs for every report
-        changes.update(revision=event.revision + 1, last_notified=now)
-    if reason is ChangeReason.NEW:
-        changes.update(headline=report.item.title, max_severity=report.assessment.severity)
-    elif reason in (ChangeReason.RESOLVED, ChangeReason.ESCALATED):
-        changes["resolved"] = reason is ChangeReason.RESOLVED
-    return Change(replace(event, **changes), reason, detail)
+    return Change(_grown(event, p, now, reason), reason, detail)
 
 
 def _reason(event: Event, report: Report, policy: ClusterPolicy) -> tuple[ChangeReason, str]:
@@ -176,37 +171,58 @@ def _reason(event: Event, report: Report, policy: ClusterPolicy) -> tuple[Change
     return ChangeReason.NONE, f"another report ({_outlet(report)})"
 
 
-def _grown(event: Event, p: Probe, now: datetime) -> dict[str, Any]:
-    """The event's fields with the report's source, places, signals, severity and text added."""
+def _grown(event: Event, p: Probe, now: datetime, reason: ChangeReason) -> Event:
+    """The event with the report's source, places, signals, severity and text added, and
+    the revision, headline and state that the reason asks for.
+
+    Built field by field rather than with ``dataclasses.replace``, which costs several times
+    as much and runs for every report; every field of Event is named here.
+    """
     report = p.report
     a, seen = report.assessment, p.t
-    sources = (*event.sources, _source(report, now))
+    sources = Sources((*event.sources, _source(report, now)))
     if len(sources) > MAX_SOURCES:
-        sources = (sources[0], *sources[-(MAX_SOURCES - 1) :])
+        sources = Sources((sources[0], *sources[-(MAX_SOURCES - 1) :]))
     upgrade = event.category in NEUTRAL and a.category not in NEUTRAL
-    return {
-        "category": a.category if upgrade else event.category,
-        "severity": a.severity if a.severity > 0 else event.severity,
-        "max_severity": max(event.max_severity, a.severity),
-        "signals": event.signals | (frozenset(a.signals) - {Signal.ALL_CLEAR}),
-        "countries": _union(event.countries, p.countries),
-        "places": _places(event.places, p.places),
-        "first_seen": min(event.first_seen, seen),
-        "last_seen": max(event.last_seen, seen),
-        "sources": sources,
-        "link_ids": event.link_ids | p.ids,
-        "fingerprint": sketches.merge(event.fingerprint, p.sketch),
-    }
+    notify = reason is not ChangeReason.NONE
+    new = reason is ChangeReason.NEW
+    resolved = event.resolved
+    if reason is ChangeReason.RESOLVED or reason is ChangeReason.ESCALATED:
+        resolved = reason is ChangeReason.RESOLVED
+    return Event(
+        id=event.id,
+        headline=report.item.title if new else event.headline,
+        category=a.category if upgrade else event.category,
+        severity=a.severity if a.severity > 0 else event.severity,
+        max_severity=a.severity if new else max(event.max_severity, a.severity),
+        signals=event.signals | (frozenset(a.signals) - _CLEAR) if a.signals else event.signals,
+        countries=_union(event.countries, p.countries),
+        places=_places(event.places, p.places),
+        first_seen=min(event.first_seen, seen),
+        last_seen=max(event.last_seen, seen),
+        sources=sources,
+        revision=event.revision + 1 if notify else event.revision,
+        resolved=resolved,
+        summary=event.summary,
+        last_notified=now if notify else event.last_notified,
+        link_ids=event.link_ids | p.ids if p.ids else event.link_ids,
+        fingerprint=sketches.merge(event.fingerprint, p.sketch),
+    )
+
+
+_CLEAR = frozenset({Signal.ALL_CLEAR})
 
 
 def _union(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
-    return old + tuple(c for c in new if c not in old)
+    return old + tuple(c for c in new if c not in old) if new else old
 
 
 def _places(old: tuple[Place, ...], new: tuple[Place, ...]) -> tuple[Place, ...]:
+    if not new or len(old) >= MAX_PLACES:
+        return old  # the same tuple keeps what matching worked out about it
     known = {(p.name, p.country) for p in old}
     added = tuple(p for p in new if (p.name, p.country) not in known)
-    return (old + added)[:MAX_PLACES]
+    return Places((old + added)[:MAX_PLACES]) if added else places_of(old)
 
 
 def _notify(event: Event, reason: ChangeReason, detail: str, now: datetime) -> Change:

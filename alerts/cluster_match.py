@@ -77,9 +77,12 @@ def place_relation(report: Report, event: Event, policy: ClusterPolicy) -> float
 
 
 def score(p: Probe, event: Event, policy: ClusterPolicy) -> float | None:
-    """``match_score`` for a prepared report."""
+    """``match_score`` for a prepared report.
+
+    The tests run cheapest first: time, identifiers, places, and the text overlap last.
+    """
     t = p.t
-    if t > event.last_seen + policy.window or t < event.first_seen - policy.window:
+    if t - policy.window > event.last_seen or t + policy.window < event.first_seen:
         return None
     if p.ids:
         if p.ids & event.link_ids:
@@ -93,10 +96,12 @@ def score(p: Probe, event: Event, policy: ClusterPolicy) -> float | None:
         place = EXACT  # the classifier missed the place, but the text names the event's town
     elif place == FAR and p.towns and _placed_elsewhere(p, event):
         place = UNKNOWN  # the event names the report's town but put it in another country
+    if p.onset and (place == FAR or event.resolved):
+        return None  # an onset elsewhere or after the all-clear (``_new_incident``)
     sim = p.query.containment(event.fingerprint)
-    if p.onset and _new_incident(p, event, place, sim, policy):
-        return None
     if sim < _needed(category, event.category, place, policy):
+        return None
+    if p.onset and _new_incident(p, event, place, sim, policy):
         return None
     return place + sim - (t - event.last_seen).total_seconds() / _DECAY
 
@@ -127,7 +132,7 @@ def _names_place(p: Probe, event: Event) -> bool:
 def _placed_elsewhere(p: Probe, event: Event) -> bool:
     """True when the event's text has the report's town as a name while the event has no
     place in that town's country: one of the two was put in the wrong country."""
-    known = set(event.countries)
+    known = event.countries
     for a, name in p.towns:
         if a.country not in known and name and sketches.has_name(event.fingerprint, name):
             return True

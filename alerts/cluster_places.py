@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 
 from alerts.cluster_policy import ClusterPolicy
+from alerts.cluster_records import Places, places_of
 from alerts.models import Category, Event, Place, PlaceKind
 
 __all__ = ["COUNTRY", "EXACT", "FAR", "HAZARD", "SAME", "SPECIFIC", "UNKNOWN", "km", "relation"]
@@ -30,36 +31,30 @@ def relation(
     """EXACT, SAME, COUNTRY, UNKNOWN or FAR for a report's places against an event's."""
     if not (countries or places) or not (event.countries or event.places):
         return UNKNOWN
-    if places and event.places:
-        if _same_name(places, event.places):
+    theirs = places_of(event.places)
+    if places and theirs:
+        named = theirs.named()
+        if any((a.name, a.country) in named for a in places):
             return EXACT
-        if _near(places, event.places, policy, hazard):
+        if _near(places, theirs, policy, hazard):
             return SAME
     shared = set(countries).intersection(event.countries)
     if not shared:
         return FAR
-    if _specific(places, shared) and _specific(event.places, shared):
+    if _specific(places, shared) and not theirs.towns().isdisjoint(shared):
         return FAR  # both name a town in the country, and the towns are far apart
     return COUNTRY
 
 
-def _same_name(mine: Sequence[Place], theirs: Sequence[Place]) -> bool:
-    for b in theirs:
-        if b.kind is not PlaceKind.COUNTRY:
-            for a in mine:
-                if a.name == b.name and a.country == b.country:
-                    return True
-    return False
-
-
-def _near(
-    mine: Sequence[Place], theirs: Sequence[Place], policy: ClusterPolicy, hazard: bool
-) -> bool:
+def _near(mine: Sequence[Place], theirs: Places, policy: ClusterPolicy, hazard: bool) -> bool:
+    # Latitude alone bounds the distance from below: only the places in a band of latitude
+    # as wide as the widest radius that can apply are measured.
+    reach = policy.area_km if hazard else max(policy.region_km, policy.city_km)
     for a in mine:
-        for b in theirs:
+        lat = a.lat
+        for b in theirs.near(lat, reach / _KM_PER_DEGREE):
             radius = _radius(a, b, policy, hazard)
-            # Latitude alone bounds the distance from below: most pairs stop here.
-            if abs(a.lat - b.lat) * _KM_PER_DEGREE <= radius and km(a, b) <= radius:
+            if abs(lat - b.lat) * _KM_PER_DEGREE <= radius and km(a, b) <= radius:
                 return True
     return False
 

@@ -1,6 +1,7 @@
 """What clustering needs of one report, computed once for all its candidate events.
 
     report_sketch(report) -> sketch          the text sketch, place names as common words
+    report_tiers(report) -> Tiers            the same, as hashes by tier
     link_ids(report) -> ids                  GDACS / CAP identifiers
     report_time(report, now) -> datetime     the report's date, never later than now
     probe(report, now) -> Probe              all of the above and the headline cues
@@ -18,7 +19,7 @@ from datetime import datetime
 from alerts import cues, similarity, sketches
 from alerts.models import Place, PlaceKind, Report
 
-__all__ = ["Probe", "link_ids", "probe", "report_sketch", "report_time"]
+__all__ = ["Probe", "link_ids", "probe", "report_sketch", "report_tiers", "report_time"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -45,18 +46,18 @@ def probe(report: Report, now: datetime) -> Probe:
     last = _last_probe[0]
     if last is not None and last.report is report and last.t == t:
         return last
-    sketch = report_sketch(report)
+    tiers = report_tiers(report)
     places, countries = _where(report)
-    query = sketches.Query(sketch)
+    query = sketches.Query.of_tiers(*tiers)
     made = Probe(
         report=report,
         t=t,
-        sketch=sketch,
+        sketch=tiers.sketch(),
         query=query,
         ids=link_ids(report),
         onset=cues.is_onset(report.item.title),
-        names=sketches.names(sketch),
-        marks=sketches.marks(sketch),
+        names=tiers.names,
+        marks=tiers.marks,
         places=places,
         countries=countries,
         protest=cues.protest_cues(query) >= 2,
@@ -95,7 +96,7 @@ _TOWN = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
 
 # One slot each, compared by identity: hashing a whole Report would cost more than it saves.
 _last_probe: list[Probe | None] = [None]
-_last_sketch: list[tuple[Report, tuple[int, ...]] | None] = [None]
+_last_tiers: list[tuple[Report, similarity.Tiers] | None] = [None]
 
 
 def link_ids(report: Report) -> frozenset[str]:
@@ -114,14 +115,19 @@ def link_ids(report: Report) -> frozenset[str]:
 def report_sketch(report: Report) -> tuple[int, ...]:
     """The report's text sketch; the names of its located places and countries count only
     as common words, so that two incidents in one city do not look alike by its name."""
-    last = _last_sketch[0]
+    return report_tiers(report).sketch()
+
+
+def report_tiers(report: Report) -> similarity.Tiers:
+    """``report_sketch`` as hashes by tier."""
+    last = _last_tiers[0]
     if last is not None and last[0] is report:
         return last[1]
     loc = report.location
     located = [p.matched or p.name for p in loc.places] + [_country(c) for c in loc.countries]
-    sketch = similarity.sketch(report.item.text, exclude=located)
-    _last_sketch[0] = (report, sketch)
-    return sketch
+    tiers = similarity.tiers(report.item.text, exclude=located)
+    _last_tiers[0] = (report, tiers)
+    return tiers
 
 
 @functools.cache

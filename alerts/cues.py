@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from alerts.cluster_sketch import view
 from alerts.similarity import fold_text, hashes, wordset
 from alerts.sketches import Query
 
@@ -33,9 +34,8 @@ def protest_cues(query: Query) -> int:
 
 def mentions_protest(fingerprint: Iterable[int]) -> bool:
     """True when an event's sketch has any protest word."""
-    return not frozenset(
-        (h << 2) | tier for h in _protest_hashes() for tier in range(4)
-    ).isdisjoint(fingerprint)
+    have = view(fingerprint).by_hash.__contains__
+    return any(map(have, _protest_hashes()))
 
 
 # Headline cues. A follow-up reports on a known incident (tolls, claims, mourning, arrests,
@@ -74,6 +74,6 @@ def is_onset(title: str) -> bool:
     "Second night of unrest" or "outage drags into fourth day" continue an incident.
     """
     heard = set(_LETTERS.findall(fold_text(title)))
-    if _CONTINUING.search(title) or heard & _FOLLOW_UP:
+    if not _FOLLOW_UP.isdisjoint(heard) or _ONSET.isdisjoint(heard):
         return False
-    return bool(heard & _ONSET)
+    return not _CONTINUING.search(title)  # the pattern last: it runs over the whole title

@@ -14,39 +14,55 @@ keeps only what can still take reports, so memory is bounded by ``evict``.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from alerts import sketches
 from alerts.cluster_policy import ClusterPolicy
-from alerts.cluster_report import probe, report_time
+from alerts.cluster_records import Places, Sources, places_of, sources_of
+from alerts.cluster_report import Probe, probe, report_time
+from alerts.cluster_sketch import NAME, Sketch, delta, sketch_of
 from alerts.models import Event, Place, PlaceKind, Report
 
 __all__ = ["EventIndex"]
 
 _SPECIFIC = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
 _NAME_POSTING_CAP = 64  # a name shared by more open events than this says nothing
+_NOWHERE = ("nowhere", "")
 
 
 def _cell(p: Place) -> tuple[int, int]:
     return int(p.lat // 1), int(p.lon // 1)
 
 
-def _keys(event: Event) -> Iterator[tuple[str, object]]:
-    """Every posting key of an event."""
-    specific = [p for p in event.places if p.kind in _SPECIFIC]
-    for p in event.places:
-        yield "cell", _cell(p)
-    for c in event.countries:
-        yield ("country" if not specific else "country-wide"), c
-    for i in event.link_ids:
-        yield "link", i
-    for n in sketches.names(event.fingerprint):
-        yield "name", n
+@functools.lru_cache(maxsize=65536)
+def _around(cell: tuple[int, int]) -> tuple[tuple[str, object], ...]:
+    """The posting keys of a cell and the eight around it."""
+    lat, lon = cell
+    return tuple(
+        ("cell", (lat + dlat, (lon + dlon + 180) % 360 - 180))
+        for dlat in (-1, 0, 1)
+        for dlon in (-1, 0, 1)
+    )
+
+
+def _keys(event: Event) -> set[tuple[str, object]]:
+    """Every posting key of an event but its names (kept apart: there are many, and they
+    change with nearly every report)."""
+    specific = any(p.kind in _SPECIFIC for p in event.places)
+    keys: set[tuple[str, object]] = {("cell", _cell(p)) for p in event.places}
+    kind = "country-wide" if specific else "country"
+    keys.update((kind, c) for c in event.countries)
+    keys.update(("link", i) for i in event.link_ids)
     if not event.countries and not event.places:
-        yield "nowhere", ""
-    yield "hour", _hour(event.last_seen)
+        keys.add(_NOWHERE)
+    keys.add(("hour", _hour(event.last_seen)))
+    return keys
 
 
 def _hour(when: datetime) -> int:
@@ -60,6 +76,7 @@ class EventIndex:
         self._events: dict[str, Event] = {}
         self._postings: dict[tuple[str, object], set[str]] = defaultdict(set)
         self._keys_of: dict[str, set[tuple[str, object]]] = {}  # each event's postings
+        self._by_name: dict[int, set[str]] = defaultdict(set)
         for event in events:
             self.put(event)
 
@@ -74,72 +91,113 @@ class EventIndex:
         return self._events.get(event_id)
 
     def put(self, event: Event) -> None:
-        """Add an event, or replace the one with the same id (only changed postings move)."""
-        before = self._keys_of.get(event.id, set())
-        after = set(_keys(event))
+        """Add an event, or replace the one with the same id (only changed postings move).
+
+        An event from the store carries plain tuples: its sketch, places and sources are kept
+        as the records of ``cluster_sketch`` and ``cluster_records``, so that what matching
+        asks of them is worked out once, not for every report near the event.
+        """
+        if not (
+            isinstance(event.fingerprint, Sketch)
+            and isinstance(event.places, Places)
+            and isinstance(event.sources, Sources)
+        ):
+            event = replace(
+                event,
+                fingerprint=sketch_of(event.fingerprint),
+                places=places_of(event.places),
+                sources=sources_of(event.sources),
+            )
+        old = self._events.get(event.id)
         self._events[event.id] = event
+        self._post_names(event.id, old, event)
+        before = self._keys_of.get(event.id, set())
+        if old is not None and _same_places(old, event):  # a report joined: only time moved
+            hour = ("hour", _hour(event.last_seen))
+            if hour not in before:
+                gone = ("hour", _hour(old.last_seen))
+                before.discard(gone)
+                _unpost(self._postings, gone, event.id)
+                before.add(hour)
+                self._postings[hour].add(event.id)
+            return
+        after = _keys(event)
         self._keys_of[event.id] = after
         for key in before - after:
-            self._unpost(key, event.id)
+            _unpost(self._postings, key, event.id)
         for key in after - before:
             self._postings[key].add(event.id)
 
     add = put
 
+    def _post_names(self, event_id: str, old: Event | None, new: Event | None) -> None:
+        """Move the event's name postings from its old sketch's names to its new one's: by
+        what the report added and removed when the new sketch grew from the old one."""
+        a = old.fingerprint if old is not None else None
+        b = new.fingerprint if new is not None else None
+        if a is b:
+            return
+        change = delta(a, b) if isinstance(a, Sketch) and isinstance(b, Sketch) else None
+        gone: AbstractSet[int]
+        came: AbstractSet[int]
+        if change is not None:
+            gone = _name_hashes(change[1])
+            came = _name_hashes(change[0])
+        else:
+            before, after = _names(old), _names(new)
+            gone, came = before - after, after - before
+        for n in gone:
+            _unpost(self._by_name, n, event_id)
+        for n in came:
+            self._by_name[n].add(event_id)
+
     def remove(self, event_id: str) -> None:
         """Forget one event (no error when it is absent)."""
-        if self._events.pop(event_id, None) is not None:
+        old = self._events.pop(event_id, None)
+        if old is not None:
+            self._post_names(event_id, old, None)
             for key in self._keys_of.pop(event_id):
-                self._unpost(key, event_id)
-
-    def _unpost(self, key: tuple[str, object], event_id: str) -> None:
-        ids = self._postings.get(key)
-        if ids is not None:
-            ids.discard(event_id)
-            if not ids:
-                del self._postings[key]
+                _unpost(self._postings, key, event_id)
 
     def candidates(self, report: Report, now: datetime, policy: ClusterPolicy) -> list[Event]:
         """Open events that may take the report: near it, in its country, or sharing names."""
         t = report_time(report, now)
-        ids: set[str] = set()
-        for key in self._lookup_keys(report, t, policy):
-            ids |= self._postings.get(key, set())
         p = probe(report, t)
+        ids: set[str] = set()
+        postings = self._postings
+        for key in self._lookup_keys(p, policy):
+            found = postings.get(key)
+            if found:
+                ids.update(found)
         # Its names, and its towns' names: an event may name a town it did not locate.
-        for n in p.names.union(*(h for _, h in p.towns)):
-            posting = self._postings.get(("name", n), set())
-            if len(posting) <= _NAME_POSTING_CAP:
-                ids |= posting
-        found = (self._events[i] for i in ids)
-        return sorted(
-            (
-                e
-                for e in found
-                if e.last_seen + policy.window >= t and e.first_seen - policy.window <= t
-            ),
-            key=lambda e: e.id,
-        )
+        by_name = self._by_name
+        for n in p.names.union(*(h for _, h in p.towns)) if p.towns else p.names:
+            found = by_name.get(n)
+            if found and len(found) <= _NAME_POSTING_CAP:
+                ids.update(found)
+        events = self._events
+        lo, hi = t - policy.window, t + policy.window
+        return [
+            e
+            for e in map(events.__getitem__, sorted(ids))
+            if e.last_seen >= lo and e.first_seen <= hi
+        ]
 
-    def _lookup_keys(
-        self, report: Report, t: datetime, policy: ClusterPolicy
-    ) -> Iterator[tuple[str, object]]:
-        loc = probe(report, t)  # its places, less those where another incident happened
-        for p in loc.places:
-            lat, lon = _cell(p)
-            for dlat in (-1, 0, 1):
-                for dlon in (-1, 0, 1):
-                    yield "cell", (lat + dlat, (lon + dlon + 180) % 360 - 180)
-        specific = any(p.kind in _SPECIFIC for p in loc.places)
-        for c in loc.countries:
+    @staticmethod
+    def _lookup_keys(p: Probe, policy: ClusterPolicy) -> Iterator[tuple[str, object]]:
+        # The report's places, less those where another incident happened.
+        for place in p.places:
+            yield from _around(_cell(place))
+        specific = any(place.kind in _SPECIFIC for place in p.places)
+        for c in p.countries:
             yield "country", c
             if not specific:
                 yield "country-wide", c  # a country-level report may be about any town
-        for i in loc.ids:
+        for i in p.ids:
             yield "link", i
-        yield "nowhere", ""  # unplaced events may be about any place
-        if not loc.countries and not loc.places:  # an unplaced report: the latest events
-            now_hour = _hour(t)
+        yield _NOWHERE  # unplaced events may be about any place
+        if not p.countries and not p.places:  # an unplaced report: the latest events
+            now_hour = _hour(p.t)
             hours = int(policy.sequence.total_seconds() // 3600) + 1
             yield from (("hour", h) for h in range(now_hour - hours, now_hour + 1))
 
@@ -165,3 +223,32 @@ class EventIndex:
 
     def __iter__(self) -> Iterator[Event]:
         return iter(list(self._events.values()))
+
+
+def _name_hashes(values: Iterable[int]) -> set[int]:
+    return {v >> 2 for v in values if v & 3 == NAME}
+
+
+def _names(event: Event | None) -> frozenset[int]:
+    if event is None:
+        return _EMPTY_NAMES
+    return sketches.names(event.fingerprint)
+
+
+_EMPTY_NAMES: frozenset[int] = frozenset()
+
+
+def _same_places(old: Event, new: Event) -> bool:
+    """True when the postings but names and hour cannot differ (a report joined and added no
+    place, country or identifier)."""
+    return (
+        old.places is new.places and old.countries is new.countries and old.link_ids is new.link_ids
+    )
+
+
+def _unpost(postings: dict[Any, set[str]], key: object, event_id: str) -> None:
+    ids = postings.get(key)
+    if ids is not None:
+        ids.discard(event_id)
+        if not ids:
+            del postings[key]

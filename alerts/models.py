@@ -7,6 +7,7 @@ The names of categories and signals are those of ``shared/eval/GUIDE.md``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -220,7 +221,8 @@ class Event:
     summary: str = ""
     last_notified: datetime | None = None
     link_ids: frozenset[str] = frozenset()  # GDACS event ids, CAP identifiers
-    fingerprint: tuple[int, ...] = ()  # text sketch (e.g. MinHash) for similarity
+    # Text sketch for similarity: sorted ints (a plain tuple, or a Sketch from clustering).
+    fingerprint: Sequence[int] = ()
 
 
 @dataclass(frozen=True, slots=True)
