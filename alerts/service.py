@@ -25,6 +25,7 @@ from alerts.smtpconf import SmtpSettings
 from alerts.store import staff as staff_rows
 from alerts.store.db import connect, upgrade
 
+GC_THRESHOLD = 20_000  # allocations between young-generation collections (default 700)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -39,6 +40,21 @@ def resolve_place(name: str) -> Whereabouts | None:
 def load(folder: Path) -> Config:
     """The officers' configuration in ``folder``, checked (raises ConfigError)."""
     return load_config(folder, resolve_place)
+
+
+def settle_heap() -> None:
+    """Tune the garbage collector for a long-running service, once its tables are loaded.
+
+    The place index, the rules and the roster live as long as the process: ``gc.freeze``
+    moves them out of the collector's sight, or every collection rescans ~10^6 objects (a
+    quarter of the time spent classifying, ~40 % of routing an event that reaches many
+    people). The first-generation threshold is raised from 700 because a poll makes
+    short-lived events and reports by the thousand: measured on bench_cluster, collections
+    took 11-16 % of folding at 700 and ~2 % at 20,000 (2,008 -> 2,561 items/s). Objects in
+    cycles wait a little longer to be freed; nothing the service keeps depends on it.
+    """
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 50, 50)
 
 
 def open_database(settings: Settings) -> Engine:
@@ -88,10 +104,7 @@ async def open_app(config: Config) -> AsyncIterator[App]:
     engine = open_database(config.settings)
     load_gazetteer()  # at start, not on the first item: a broken install fails here
     staff = roster(config, engine)
-    # The place index, the rules and the roster live as long as the process: move them out
-    # of the collector's sight, or every collection rescans ~10^6 objects (a quarter of the
-    # time spent classifying, and ~40 % of routing an event that reaches many people).
-    gc.freeze()
+    settle_heap()
     policy = fetch_policy(config.settings)
     connector = aiohttp.TCPConnector(limit=policy.concurrency, limit_per_host=policy.per_host)
     try:
@@ -119,7 +132,7 @@ def reload(app: App, folder: Path) -> list[str]:
     config = load(folder)
     staff = roster(config, app.engine)
     app.reload(config, renderer=renderer(config), classify=Classifier(config.rules), roster=staff)
-    gc.freeze()  # as at start: the new roster and rules out of the collector's sight
+    settle_heap()  # as at start: the new roster and rules out of the collector's sight
     new, old = config.settings, app.opened_with
     return [
         name

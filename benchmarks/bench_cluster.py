@@ -27,7 +27,6 @@ their hashes by tier, cues), ~20% scoring ~9 candidates, ~15% growing event sket
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import resource
 import time
@@ -39,6 +38,7 @@ from alerts.cluster import ClusterPolicy, fold
 from alerts.eventindex import EventIndex
 from alerts.gazetteer import load as load_gazetteer
 from alerts.models import Assessment, Category, Item, Location, Place, PlaceKind, Report
+from alerts.service import settle_heap
 
 # Incident words every report draws on, and made-up words and names so that texts differ
 # as real ones do: two reports at one city join only when their texts agree, which keeps
@@ -153,7 +153,7 @@ def main() -> None:
     # the collector's sight. Here that includes the pre-built reports, which in the service
     # arrive one feed at a time and never sit in the heap by the hundred thousand.
     load_gazetteer()
-    gc.freeze()
+    settle_heap()
     index = EventIndex()
     run(warm, index, policy)
     print(f"open events after warm-up: {_open(index, policy)}; max RSS {_rss_mib():.0f} MiB")
