@@ -22,6 +22,9 @@ session (1,150-1,260 over the first 20,000). Sketching alone: 46-52 us per repor
 not CPU), so what is left is spread thin: a profile gives ~40% preparing the report (words,
 their hashes by tier, cues), ~20% scoring ~9 candidates, ~15% growing event sketches,
 ~10% index lookups and updates, and the collector's passes over the open events in between.
+With the service's collector settings (``alerts.service.settle_heap``: young-generation
+threshold 20,000 instead of 700), which this script now uses: 1,926 items/s over the 100,000
+items and 2,561 over 30,000 (2,008 without); the collector's share falls from 11-16 % to ~2 %.
 """
 
 from __future__ import annotations
