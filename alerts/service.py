@@ -6,6 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import aiohttp
 from sqlalchemy import Engine
@@ -98,12 +99,25 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
+class ConfigParts(NamedTuple):
+    """What an App builds from the config folder, at start and again on reload."""
+
+    renderer: Renderer
+    classify: Classifier
+    roster: Roster
+
+
+def from_config(config: Config, engine: Engine) -> ConfigParts:
+    """The templates, the rules and the roster (staff files plus imported staff)."""
+    return ConfigParts(renderer(config), Classifier(config.rules), roster(config, engine))
+
+
 @asynccontextmanager
 async def open_app(config: Config) -> AsyncIterator[App]:
     """A ready App: database upgraded, HTTP session open; closed cleanly on exit."""
     engine = open_database(config.settings)
     load_gazetteer()  # at start, not on the first item: a broken install fails here
-    staff = roster(config, engine)
+    parts = from_config(config, engine)
     settle_heap()
     policy = fetch_policy(config.settings)
     connector = aiohttp.TCPConnector(limit=policy.concurrency, limit_per_host=policy.per_host)
@@ -114,9 +128,9 @@ async def open_app(config: Config) -> AsyncIterator[App]:
                 engine,
                 fetcher=Fetcher(session, policy),
                 sender=Sender(smtp_settings(config.settings)),
-                renderer=renderer(config),
-                classify=Classifier(config.rules),
-                roster=staff,
+                renderer=parts.renderer,
+                classify=parts.classify,
+                roster=parts.roster,
                 owner=config.settings.instance,
             )
     finally:
@@ -130,8 +144,8 @@ def reload(app: App, folder: Path) -> list[str]:
     changed settings that only a restart applies (database, SMTP, HTTP client).
     """
     config = load(folder)
-    staff = roster(config, app.engine)
-    app.reload(config, renderer=renderer(config), classify=Classifier(config.rules), roster=staff)
+    parts = from_config(config, app.engine)
+    app.reload(config, renderer=parts.renderer, classify=parts.classify, roster=parts.roster)
     settle_heap()  # as at start: the new roster and rules out of the collector's sight
     new, old = config.settings, app.opened_with
     return [

@@ -130,6 +130,11 @@ def parse_text(value: object, what: str) -> str:
     return text
 
 
+def base_language(tag: str) -> str:
+    """The language of a tag without its region: "fr-FR", "fr_CA" and "FR" give "fr"."""
+    return re.split(r"[-_]", tag.strip().lower())[0]
+
+
 def parse_language(value: object) -> str:
     """A language tag such as en, fr, pt-BR; empty means en."""
     text = str(value or "en").strip() or "en"
