@@ -73,7 +73,7 @@ def place_relation(report: Report, event: Event, policy: ClusterPolicy) -> float
     no place), or different places (``cluster_places``)."""
     loc = report.location
     hazard = report.assessment.category in HAZARD or event.category in HAZARD
-    return places.relation(loc.places, loc.countries, hazard, event, policy)
+    return places.relation(places.Spot.of(loc.places, loc.countries), hazard, event, policy)
 
 
 def score(p: Probe, event: Event, policy: ClusterPolicy) -> float | None:
@@ -91,11 +91,14 @@ def score(p: Probe, event: Event, policy: ClusterPolicy) -> float | None:
             return None  # two different GDACS events
     category = _category(p, event) if p.protest else p.report.assessment.category
     hazard = category in HAZARD or event.category in HAZARD
-    place = places.relation(p.places, p.countries, hazard, event, policy)
+    place = places.relation(p.spot, hazard, event, policy)
     if place == UNKNOWN and _names_place(p, event):
         place = EXACT  # the classifier missed the place, but the text names the event's town
-    elif place == FAR and p.towns and _placed_elsewhere(p, event):
-        place = UNKNOWN  # the event names the report's town but put it in another country
+    elif place == FAR:
+        if p.keys.isdisjoint(sketches.names_of(event.fingerprint)):
+            return None  # different places: only a shared name (a suspect, a venue) links them
+        if p.towns and _placed_elsewhere(p, event):
+            place = UNKNOWN  # the event names the report's town but put it in another country
     if p.onset and (place == FAR or event.resolved):
         return None  # an onset elsewhere or after the all-clear (``_new_incident``)
     sim = p.query.containment(event.fingerprint)

@@ -7,13 +7,25 @@ Pure. The relation is a number so that the matcher can rank candidates by it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from alerts.cluster_policy import ClusterPolicy
 from alerts.cluster_records import Places, places_of
 from alerts.models import Category, Event, Place, PlaceKind
 
-__all__ = ["COUNTRY", "EXACT", "FAR", "HAZARD", "SAME", "SPECIFIC", "UNKNOWN", "km", "relation"]
+__all__ = [
+    "COUNTRY",
+    "EXACT",
+    "FAR",
+    "HAZARD",
+    "SAME",
+    "SPECIFIC",
+    "UNKNOWN",
+    "Spot",
+    "km",
+    "relation",
+]
 
 EXACT, SAME, COUNTRY, UNKNOWN, FAR = 1.2, 1.0, 0.5, 0.3, 0.0
 HAZARD = frozenset({Category.NATURAL_DISASTER, Category.HEALTH})
@@ -21,27 +33,40 @@ SPECIFIC = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
 _KM_PER_DEGREE = 111.2
 
 
-def relation(
-    places: Sequence[Place],
-    countries: Sequence[str],
-    hazard: bool,
-    event: Event,
-    policy: ClusterPolicy,
-) -> float:
+@dataclass(frozen=True, slots=True, eq=False)
+class Spot:
+    """A report's places and countries, with what every comparison asks of them."""
+
+    places: tuple[Place, ...]
+    countries: frozenset[str]
+    named: frozenset[tuple[str, str]]  # (name, country) of its places
+    towns: frozenset[str]  # the countries of its towns, points and airports
+
+    @classmethod
+    def of(cls, places: Sequence[Place], countries: Iterable[str]) -> Spot:
+        """The spot of a report placed at ``places`` in ``countries``."""
+        return cls(
+            tuple(places),
+            frozenset(countries),
+            frozenset((p.name, p.country) for p in places),
+            frozenset(p.country for p in places if p.kind in SPECIFIC),
+        )
+
+
+def relation(mine: Spot, hazard: bool, event: Event, policy: ClusterPolicy) -> float:
     """EXACT, SAME, COUNTRY, UNKNOWN or FAR for a report's places against an event's."""
-    if not (countries or places) or not (event.countries or event.places):
+    if not (mine.countries or mine.places) or not (event.countries or event.places):
         return UNKNOWN
     theirs = places_of(event.places)
-    if places and theirs:
-        named = theirs.named()
-        if any((a.name, a.country) in named for a in places):
+    if mine.places and theirs:
+        if not mine.named.isdisjoint(theirs.named):
             return EXACT
-        if _near(places, theirs, policy, hazard):
+        if _near(mine.places, theirs, policy, hazard):
             return SAME
-    shared = set(countries).intersection(event.countries)
-    if not shared:
+    if mine.countries.isdisjoint(event.countries):
         return FAR
-    if _specific(places, shared) and not theirs.towns().isdisjoint(shared):
+    shared = mine.countries.intersection(event.countries)
+    if not mine.towns.isdisjoint(shared) and not theirs.towns.isdisjoint(shared):
         return FAR  # both name a town in the country, and the towns are far apart
     return COUNTRY
 
@@ -57,10 +82,6 @@ def _near(mine: Sequence[Place], theirs: Places, policy: ClusterPolicy, hazard: 
             if abs(lat - b.lat) * _KM_PER_DEGREE <= radius and km(a, b) <= radius:
                 return True
     return False
-
-
-def _specific(places: Sequence[Place], countries: set[str]) -> bool:
-    return any(p.kind in SPECIFIC and p.country in countries for p in places)
 
 
 def _radius(a: Place, b: Place, policy: ClusterPolicy, hazard: bool) -> float:

@@ -1,6 +1,6 @@
 """An event's places and sources as tuples that remember what matching asks of them.
 
-    Places(places)      .named(), .near(lat, degrees), .towns()   worked out once per tuple
+    Places(places)      .named, .towns, .near(lat, degrees)       worked out once per tuple
     Sources(sources)    .links()                                   worked out once per tuple
 
 Pure. Every report near an event asks the same questions of its places (the same named
@@ -30,37 +30,30 @@ _MARGIN = 1e-6  # degrees: the band of latitude is a little wider, the exact tes
 
 
 class Places(tuple[Place, ...]):
-    """An event's places, with what place matching asks of them."""
+    """An event's places, with what place matching asks of them (worked out once, when the
+    tuple is made: an event gains a place far less often than a report asks)."""
 
-    def named(self) -> frozenset[tuple[str, str]]:
-        """(name, country) of every place but whole countries."""
-        cache: dict[str, Any] = self.__dict__
-        found = cache.get("_named")
-        if found is None:
-            found = cache["_named"] = frozenset(
-                (p.name, p.country) for p in self if p.kind is not PlaceKind.COUNTRY
-            )
-        return found
+    named: frozenset[tuple[str, str]]  # (name, country) of every place but whole countries
+    towns: frozenset[str]  # the countries of the towns, points and airports
+    lats: list[float]  # the places' latitudes in order, and the places in that order
+    by_lat: list[Place]
+
+    def __new__(cls, places: Iterable[Place] = ()) -> Places:
+        self = super().__new__(cls, places)
+        self.named = frozenset((p.name, p.country) for p in self if p.kind is not PlaceKind.COUNTRY)
+        self.towns = frozenset(p.country for p in self if p.kind in _TOWN)
+        self.by_lat = sorted(self, key=_LAT)
+        self.lats = [p.lat for p in self.by_lat]
+        return self
 
     def near(self, lat: float, degrees: float) -> Sequence[Place]:
         """The places within ``degrees`` of latitude (and a hair more) of ``lat``."""
-        cache: dict[str, Any] = self.__dict__
-        found = cache.get("_lats")
-        if found is None:
-            ordered = sorted(self, key=_LAT)
-            found = cache["_lats"] = ([p.lat for p in ordered], ordered)
-        lats, ordered = found
+        lats = self.lats
+        if not lats or lat + degrees < lats[0] - _MARGIN or lat - degrees > lats[-1] + _MARGIN:
+            return ()  # the common case, an event far away: no search
         lo = bisect.bisect_left(lats, lat - degrees - _MARGIN)
         hi = bisect.bisect_right(lats, lat + degrees + _MARGIN)
-        return ordered[lo:hi]
-
-    def towns(self) -> frozenset[str]:
-        """The countries of the towns, points and airports."""
-        cache: dict[str, Any] = self.__dict__
-        found = cache.get("_towns")
-        if found is None:
-            found = cache["_towns"] = frozenset(p.country for p in self if p.kind in _TOWN)
-        return found
+        return self.by_lat[lo:hi]
 
 
 class Sources(tuple[Source, ...]):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from alerts import cues, similarity, sketches
+from alerts.cluster_places import Spot
 from alerts.models import Place, PlaceKind, Report
 
 __all__ = ["Probe", "link_ids", "probe", "report_sketch", "report_tiers", "report_time"]
@@ -38,6 +39,8 @@ class Probe:
     countries: tuple[str, ...]
     protest: bool  # the text is about people protesting (two protest words)
     towns: tuple[tuple[Place, frozenset[int]], ...]  # specific places with their name's hashes
+    spot: Spot  # the places and countries again, as place matching asks of them
+    keys: frozenset[int]  # the names and the towns' name hashes: what links it to far events
 
 
 def probe(report: Report, now: datetime) -> Probe:
@@ -49,6 +52,7 @@ def probe(report: Report, now: datetime) -> Probe:
     tiers = report_tiers(report)
     places, countries = _where(report)
     query = sketches.Query.of_tiers(*tiers)
+    towns = tuple((p, similarity.hashes(p.matched or p.name)) for p in places if p.kind in _TOWN)
     made = Probe(
         report=report,
         t=t,
@@ -61,7 +65,9 @@ def probe(report: Report, now: datetime) -> Probe:
         places=places,
         countries=countries,
         protest=cues.protest_cues(query) >= 2,
-        towns=tuple((p, similarity.hashes(p.matched or p.name)) for p in places if p.kind in _TOWN),
+        towns=towns,
+        spot=Spot.of(places, countries),
+        keys=tiers.names.union(*(h for _, h in towns)) if towns else tiers.names,
     )
     _last_probe[0] = made
     return made

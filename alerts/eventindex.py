@@ -171,7 +171,7 @@ class EventIndex:
                 ids.update(found)
         # Its names, and its towns' names: an event may name a town it did not locate.
         by_name = self._by_name
-        for n in p.names.union(*(h for _, h in p.towns)) if p.towns else p.names:
+        for n in p.keys:
             found = by_name.get(n)
             if found and len(found) <= _NAME_POSTING_CAP:
                 ids.update(found)

@@ -14,6 +14,7 @@ functions here take a Sketch or a plain tuple.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 from alerts.cluster_sketch import COMMON, MARK, NAME, WORD, Sketch, grow, view
 
@@ -31,6 +32,7 @@ __all__ = [
     "marks",
     "merge",
     "names",
+    "names_of",
     "tiers",
 ]
 
@@ -145,6 +147,11 @@ def marks(fingerprint: Iterable[int]) -> frozenset[int]:
 def names(fingerprint: Iterable[int]) -> frozenset[int]:
     """The name features of a sketch."""
     return frozenset(view(fingerprint).names)
+
+
+def names_of(fingerprint: Iterable[int]) -> AbstractSet[int]:
+    """``names`` without the copy, for a question asked at once (read only)."""
+    return view(fingerprint).names
 
 
 def merge(event: Iterable[int], report: Iterable[int], cap: int = CAP) -> Sketch:

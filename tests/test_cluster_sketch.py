@@ -223,10 +223,11 @@ def test_places_answer_as_every_pair_of_places_would() -> None:
         event = replace(_event_at(theirs), places=Places(theirs))
         for mine in [(ALPHA,), (BETA,), (GAMMA,), (far,), (region,)]:
             for hazard in (False, True):
-                got = cluster_places.relation(mine, ("ZZ",), hazard, event, POLICY)
+                spot = cluster_places.Spot.of(mine, ("ZZ",))
+                got = cluster_places.relation(spot, hazard, event, POLICY)
                 assert got == _relation(mine, hazard, theirs), (mine, theirs, hazard)
-    assert Places((ALPHA, land)).named() == {("Alpha", "ZZ")}
-    assert Places((ALPHA, land)).towns() == {"ZZ"}
+    assert Places((ALPHA, land)).named == {("Alpha", "ZZ")}
+    assert Places((ALPHA, land)).towns == {"ZZ"}
     assert Sources(()).links() == frozenset()
 
 
