@@ -23,7 +23,7 @@ the same ids; ``revision`` rises with every notifying change.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -67,9 +67,8 @@ def fold(
     report: Report, candidates: Sequence[Event], now: datetime, policy: ClusterPolicy
 ) -> Change:
     """Join the best matching open event, or start a new one; say why in the reason."""
-    for event in candidates:
-        if _already_folded(report, event):
-            return Change(event, ChangeReason.NONE, "report already folded into this event")
+    for event in _folded_into(report, candidates):
+        return Change(event, ChangeReason.NONE, "report already folded into this event")
     p = probe(report, now)
     chosen = best_match(report, p.sketch, candidates, now, policy)
     if chosen is None:
@@ -103,12 +102,18 @@ def event_id(report: Report) -> str:
 # ---------------------------------------------------------------- building events
 
 
-def _already_folded(report: Report, event: Event) -> bool:
+def _folded_into(report: Report, candidates: Sequence[Event]) -> Iterator[Event]:
+    """The candidates that already have the report: by its link, or by outlet and title."""
     item = report.item
-    if item.link:
-        return item.link in sources_of(event.sources).links()
+    link = item.link
+    if link:
+        return (e for e in candidates if link in sources_of(e.sources).links)
     outlet = _outlet(report)
-    return any(s.outlet == outlet and s.title == item.title for s in event.sources)
+    return (
+        e
+        for e in candidates
+        if any(s.outlet == outlet and s.title == item.title for s in e.sources)
+    )
 
 
 def _outlet(report: Report) -> str:
@@ -214,7 +219,8 @@ _CLEAR = frozenset({Signal.ALL_CLEAR})
 
 
 def _union(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
-    return old + tuple(c for c in new if c not in old) if new else old
+    added = tuple(c for c in new if c not in old) if new else ()
+    return old + added if added else old  # the same tuple: the index sees nothing moved
 
 
 def _places(old: tuple[Place, ...], new: tuple[Place, ...]) -> tuple[Place, ...]:

@@ -54,8 +54,11 @@ def best_match(
     p = probe(report, now)
     best: tuple[float, str] | None = None
     chosen = None
+    lo, hi = p.t - policy.window, p.t + policy.window
     for event in candidates:
-        value = score(p, event, policy)
+        if event.last_seen < lo or event.first_seen > hi:
+            continue
+        value = _score(p, event, policy)
         if value is not None and (best is None or (value, event.id) > best):
             best, chosen = (value, event.id), event
     return chosen
@@ -84,6 +87,12 @@ def score(p: Probe, event: Event, policy: ClusterPolicy) -> float | None:
     t = p.t
     if t - policy.window > event.last_seen or t + policy.window < event.first_seen:
         return None
+    return _score(p, event, policy)
+
+
+def _score(p: Probe, event: Event, policy: ClusterPolicy) -> float | None:
+    """``score`` for an event within the time window."""
+    t = p.t
     if p.ids:
         if p.ids & event.link_ids:
             return 10.0  # GDACS / CAP identifiers link items whatever their wording

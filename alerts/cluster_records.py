@@ -1,7 +1,7 @@
 """An event's places and sources as tuples that remember what matching asks of them.
 
     Places(places)      .named, .towns, .near(lat, degrees)       worked out once per tuple
-    Sources(sources)    .links()                                   worked out once per tuple
+    Sources(sources)    .links                                     worked out once per tuple
 
 Pure. Every report near an event asks the same questions of its places (the same named
 place? one within a radius? a town in this country?) and of its sources (this link
@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
-from typing import Any
 
 from alerts.models import Place, PlaceKind, Source
 
@@ -57,15 +56,14 @@ class Places(tuple[Place, ...]):
 
 
 class Sources(tuple[Source, ...]):
-    """An event's sources, with the set of their links."""
+    """An event's sources, with the set of their links (made with the tuple)."""
 
-    def links(self) -> frozenset[str | None]:
-        """The links of the sources."""
-        cache: dict[str, Any] = self.__dict__
-        found = cache.get("_links")
-        if found is None:
-            found = cache["_links"] = frozenset(map(_LINK, self))
-        return found
+    links: frozenset[str | None]
+
+    def __new__(cls, sources: Iterable[Source] = ()) -> Sources:
+        self = super().__new__(cls, sources)
+        self.links = frozenset(map(_LINK, self))
+        return self
 
 
 def places_of(places: Iterable[Place]) -> Places:

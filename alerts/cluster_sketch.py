@@ -37,7 +37,7 @@ __all__ = [
 COMMON, WORD, NAME, MARK = 0, 1, 2, 3
 _DROP_ORDER = (COMMON, WORD, NAME, MARK)  # over the cap, the highest values of these go
 _SERIALS = itertools.count()  # tells which version another was grown from
-_ONE, _TWO, _THREE = repeat(1), repeat(2), repeat(3)
+_ZERO, _ONE, _TWO, _THREE = repeat(0), repeat(1), repeat(2), repeat(3)
 
 
 class Features:
@@ -47,17 +47,23 @@ class Features:
     __slots__ = ("by_hash", "by_tier", "marks", "names", "owner", "size")
 
     def __init__(self, values: Iterable[int]) -> None:
-        self.by_tier: tuple[list[int], ...] = ([], [], [], [])
-        by_hash: dict[int, int] = {}
-        for v in sorted(set(values)):
-            h, tier = v >> 2, v & 3
-            by_hash[h] = by_hash.get(h, 0) | 1 << tier
-            self.by_tier[tier].append(v)
+        ordered = sorted(set(values))
+        tiers = list(map(and_, ordered, _THREE))
+        hashes = list(map(rshift, ordered, _TWO))
+        # By tier, and hash -> tiers, in C: one pass per tier rather than one per value.
+        self.by_tier: tuple[list[int], ...] = tuple(
+            list(compress(ordered, map(tier.__eq__, tiers))) for tier in range(4)
+        )
+        by_hash: dict[int, int] = dict(zip(hashes, map(lshift, _ONE, tiers), strict=False))
+        if len(by_hash) < len(hashes):  # a hash at two tiers: combine its bits
+            by_hash = {}
+            for h, tier in zip(hashes, tiers, strict=True):
+                by_hash[h] = by_hash.get(h, 0) | 1 << tier
         self.by_hash = by_hash
-        self.names = {v >> 2 for v in self.by_tier[NAME]}
-        self.marks = {v >> 2 for v in self.by_tier[MARK]}
+        self.names = set(map(rshift, self.by_tier[NAME], _TWO))
+        self.marks = set(map(rshift, self.by_tier[MARK], _TWO))
         self.owner = -1  # the serial of the Sketch that may read and grow it (no cycle)
-        self.size = sum(map(len, self.by_tier))
+        self.size = len(ordered)
 
     def _forget(self, gone: list[int], tier: int) -> None:
         """Drop values of one tier from the hashes, names and marks."""
@@ -91,11 +97,14 @@ class Features:
         """Add a report's values and keep ``cap`` (marks first, then names, words, common
         words; the lowest values of a tier first). Returns the values added and removed."""
         report = tuple(report)
-        known = self.by_hash.__contains__
-        # Values of hashes the sketch has not got at all, found in C (most of a new report's).
-        fresh = list(compress(report, map(not_, map(known, map(rshift, report, _TWO)))))
-        if len(fresh) < len(report):  # some hashes are known: at this tier too?
-            fresh = [v for v in report if self._has_not(v)]
+        # Each value's hash's tier bits in the sketch (0: unknown hash), then whether its own
+        # tier's bit is set: in C, a map per step rather than Python work per value.
+        masks = list(map(self.by_hash.get, map(rshift, report, _TWO), _ZERO))
+        if any(masks):
+            have = map(and_, map(rshift, masks, map(and_, report, _THREE)), _ONE)
+            fresh = list(compress(report, map(not_, have)))
+        else:
+            fresh = list(report)  # most of a new report's hashes: none known
         added = list(dict.fromkeys(fresh))
         if added:
             self._insert(added)
@@ -105,9 +114,6 @@ class Features:
             added = [v for v in added if v not in dropped]
             removed = [v for v in removed if v not in dropped]
         return tuple(added), tuple(removed)
-
-    def _has_not(self, v: int) -> bool:
-        return not self.by_hash.get(v >> 2, 0) >> (v & 3) & 1
 
     def _insert(self, added: list[int]) -> None:
         """Add new values (their hashes may be known at other tiers): in C, by tier."""
@@ -240,6 +246,10 @@ def view(sketch: Iterable[int]) -> Features:
 
 def grow(event: Iterable[int], report: Iterable[int], cap: int) -> Sketch:
     """The event's sketch with the report's values added, bounded to ``cap`` values."""
+    if isinstance(event, tuple) and not event:  # a new event: the report's values as they are
+        values = sorted(set(report))
+        if len(values) <= cap:
+            return Sketch(values)  # its features are made when first read
     if isinstance(event, Sketch) and event._owns():
         base: Sketch = event
     else:  # a plain tuple, or a version already grown from: a record of its own

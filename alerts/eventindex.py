@@ -164,15 +164,11 @@ class EventIndex:
         t = report_time(report, now)
         p = probe(report, t)
         ids: set[str] = set()
-        postings = self._postings
-        for key in self._lookup_keys(p, policy):
-            found = postings.get(key)
+        for found in map(self._postings.get, self._lookup_keys(p, policy)):
             if found:
                 ids.update(found)
         # Its names, and its towns' names: an event may name a town it did not locate.
-        by_name = self._by_name
-        for n in p.keys:
-            found = by_name.get(n)
+        for found in map(self._by_name.get, p.keys):
             if found and len(found) <= _NAME_POSTING_CAP:
                 ids.update(found)
         events = self._events

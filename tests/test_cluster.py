@@ -216,6 +216,25 @@ def test_end_of_manhunt_abroad_joins_by_names() -> None:
     assert a[0] == b[0]
 
 
+def test_far_places_join_only_through_a_shared_name() -> None:
+    # Ghazni is ~130 km from Kabul, in the next 1-degree cell: the same wording there is
+    # another incident unless a name (a venue, a suspect) ties the two together.
+    ghazni = Place("Ghazni", "AF", 33.55, 68.42, PlaceKind.CITY)
+    words = "Death toll rises after hotel siege"
+    summary = "Officials say the siege ended overnight and the gunmen were killed."
+    a, b = run(
+        report(words, summary=summary),
+        report(words, summary=summary, place=ghazni, at=T0 + timedelta(hours=3)),
+    )
+    assert a[0] != b[0]
+    named = summary.replace("the siege", "the siege of the Serena hotel")
+    a, b = run(
+        report(words, summary=named),
+        report(words, summary=named, place=ghazni, at=T0 + timedelta(hours=3)),
+    )
+    assert a[0] == b[0]
+
+
 def test_expire_resolves_after_silence_and_reminds_when_asked() -> None:
     event = fold(report("Kabul attack"), [], T0, POLICY).event
     assert expire(event, T0 + timedelta(hours=1), POLICY) is None

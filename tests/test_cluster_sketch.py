@@ -228,7 +228,7 @@ def test_places_answer_as_every_pair_of_places_would() -> None:
                 assert got == _relation(mine, hazard, theirs), (mine, theirs, hazard)
     assert Places((ALPHA, land)).named == {("Alpha", "ZZ")}
     assert Places((ALPHA, land)).towns == {"ZZ"}
-    assert Sources(()).links() == frozenset()
+    assert Sources(()).links == frozenset()
 
 
 def _event_at(places: tuple[Place, ...]) -> Event:
