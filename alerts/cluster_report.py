@@ -49,38 +49,40 @@ def probe(report: Report, now: datetime) -> Probe:
     last = _last_probe[0]
     if last is not None and last.report is report and last.t == t:
         return last
-    tiers = report_tiers(report)
-    places, countries = _where(report)
+    text = report.item.text  # made on each access: made once here
+    tiers = _tiers(report, text)
+    places, countries = _where(report, text)
     query = sketches.Query.of_tiers(*tiers)
     towns = tuple((p, similarity.hashes(p.matched or p.name)) for p in places if p.kind in _TOWN)
+    # By position, in the order of the fields: a frozen dataclass takes keywords slower.
     made = Probe(
-        report=report,
-        t=t,
-        sketch=tiers.sketch(),
-        query=query,
-        ids=link_ids(report),
-        onset=cues.is_onset(report.item.title),
-        names=tiers.names,
-        marks=tiers.marks,
-        places=places,
-        countries=countries,
-        protest=cues.protest_cues(query) >= 2,
-        towns=towns,
-        spot=Spot.of(places, countries),
-        keys=tiers.names.union(*(h for _, h in towns)) if towns else tiers.names,
+        report,
+        t,
+        tiers.sketch(),
+        query,
+        link_ids(report),
+        cues.is_onset(report.item.title),
+        tiers.names,
+        tiers.marks,
+        places,
+        countries,
+        cues.protest_cues(query) >= 2,
+        towns,
+        Spot.of(places, countries),
+        tiers.names.union(*(h for _, h in towns)) if towns else tiers.names,
     )
     _last_probe[0] = made
     return made
 
 
-def _where(report: Report) -> tuple[tuple[Place, ...], tuple[str, ...]]:
+def _where(report: Report, text: str) -> tuple[tuple[Place, ...], tuple[str, ...]]:
     """The report's places and countries without those named only in a clause about another
-    incident; a country goes with them when all its places do."""
+    incident; a country goes with them when all its places do (``text``: the report's)."""
     loc = report.location
-    spans = similarity.reference_spans(report.item.text) if loc.places else []
+    spans = similarity.reference_spans(text) if loc.places else []
     if not spans:
         return loc.places, loc.countries
-    kept = tuple(p for p in loc.places if not _inside(p, report.item.text, spans))
+    kept = tuple(p for p in loc.places if not _inside(p, text, spans))
     gone = {p.country for p in loc.places} - {p.country for p in kept}
     return kept, tuple(c for c in loc.countries if c not in gone)
 
@@ -126,12 +128,18 @@ def report_sketch(report: Report) -> tuple[int, ...]:
 
 def report_tiers(report: Report) -> similarity.Tiers:
     """``report_sketch`` as hashes by tier."""
+    return _tiers(report, report.item.text)
+
+
+def _tiers(report: Report, text: str) -> similarity.Tiers:
+    """``report_tiers``, given the report's text."""
     last = _last_tiers[0]
     if last is not None and last[0] is report:
         return last[1]
     loc = report.location
-    located = [p.matched or p.name for p in loc.places] + [_country(c) for c in loc.countries]
-    tiers = similarity.tiers(report.item.text, exclude=located)
+    located = [p.matched or p.name for p in loc.places]
+    located += map(_country, loc.countries)
+    tiers = similarity.located_tiers(text, similarity.located_words(located))
     _last_tiers[0] = (report, tiers)
     return tiers
 

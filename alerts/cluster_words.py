@@ -2,6 +2,7 @@
 
     fold_text(text) -> str                   lower case without accents
     words(text) -> (words, names)            folded words in order, and the names among them
+    text_words(text) -> (words, names)       the same without clauses about other incidents
     stem(word) -> str                        a crude English stem
     strip_references(text) -> str            without clauses about other incidents
     reference_spans(text) -> [(start, end)]  where those clauses are
@@ -27,6 +28,7 @@ __all__ = [
     "split",
     "stem",
     "strip_references",
+    "text_words",
     "words",
     "wordset",
 ]
@@ -58,15 +60,40 @@ def words(text: str) -> tuple[list[str], set[str]]:
     A name is capitalised (not an acronym) and does not start a sentence or the headline.
     Hyphenated words give the whole and the parts ("inter-continental": both).
     """
-    folded = fold_text(text)
+    return _words(text, fold_text(text))
+
+
+def text_words(text: str) -> tuple[list[str], set[str]]:
+    """``words(strip_references(text))``, lowering the text once for both."""
+    lowered, keyed = _lowered(text)
+    if keyed:
+        return words(strip_references(text))
+    # Nothing to cut: on ASCII text the lowered text is already the folded one.
+    return _words(text, lowered if text.isascii() else fold_text(text))
+
+
+def _words(text: str, folded: str) -> tuple[list[str], set[str]]:
+    """``words`` given the folded text."""
     out = _tokens(folded)
     if "-" in folded or "'" in folded or "’" in folded:  # rare enough to check word by word
         out = [piece for word in out for piece in split(word)]
+    return out, _names(text)
+
+
+def _names(text: str) -> set[str]:
+    """The folded names of a text (``words``)."""
+    found = _NAME.findall(text)
+    if not found:
+        return set()
+    # Names hold no whitespace, so on ASCII they are folded and split as one string.
+    joined = " ".join(found)
+    if joined.isascii() and "-" not in joined and "'" not in joined:
+        return set(joined.lower().split())
     names: set[str] = set()
-    for name in _NAME.findall(text):
+    for name in found:
         name = fold_text(name)
         names.update(pieces(name) if "-" in name or "'" in name or "’" in name else (name,))
-    return out, names
+    return names
 
 
 def _tokens(folded: str) -> list[str]:
@@ -154,9 +181,9 @@ _REFERENCE_KEYS = (" after", " before", " since", "earlier", "previous")
 def reference_spans(text: str) -> list[tuple[int, int]]:
     """Offsets of the parts ``strip_references`` cuts: places named only there are where
     another incident happened ("a few hours before the massacre in Solhan")."""
-    lowered = text.lower()
+    lowered, keyed = _lowered(text)
     spans: list[tuple[int, int]] = []
-    if not any(k in lowered for k in _REFERENCE_KEYS):
+    if not keyed:
         return spans  # the common case, without running the patterns
     if "earlier" in lowered or "previous" in lowered:
         start = 0
@@ -170,6 +197,22 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
         if lead is not None:
             spans.append((lead.start(), _clause_end(text, m.end())))
     return spans
+
+
+def _lowered(text: str) -> tuple[str, bool]:
+    """The text in lower case, and whether it has a word that may open a clause about another
+    incident. The last text's are kept: ``text_words`` and then ``reference_spans`` ask of
+    each report's text (compared by identity: comparing two texts costs a scan)."""
+    last = _last_lowered[0]
+    if last[0] is text:
+        return last[1], last[2]
+    lowered = text.lower()
+    keyed = any(map(lowered.__contains__, _REFERENCE_KEYS))
+    _last_lowered[0] = (text, lowered, keyed)
+    return lowered, keyed
+
+
+_last_lowered: list[tuple[str, str, bool]] = [("", "", False)]
 
 
 def _clause_end(text: str, start: int) -> int:

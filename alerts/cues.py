@@ -22,20 +22,18 @@ __all__ = ["is_onset", "mentions_protest", "protest_cues"]
 _PROTEST_WORDS = ("protest", "demand", "besiege", "riot", "chant", "slogan")
 
 
-@functools.cache
-def _protest_hashes() -> frozenset[int]:
-    return frozenset(h for w in _PROTEST_WORDS for h in hashes(w))
+_PROTEST_HASHES = frozenset(h for w in _PROTEST_WORDS for h in hashes(w))
 
 
 def protest_cues(query: Query) -> int:
     """How many distinct protest words the report has."""
-    return query.count(_protest_hashes())
+    return query.count(_PROTEST_HASHES)
 
 
 def mentions_protest(fingerprint: Iterable[int]) -> bool:
     """True when an event's sketch has any protest word."""
     have = view(fingerprint).by_hash.__contains__
-    return any(map(have, _protest_hashes()))
+    return any(map(have, _PROTEST_HASHES))
 
 
 # Headline cues. A follow-up reports on a known incident (tolls, claims, mourning, arrests,
@@ -60,6 +58,7 @@ _ONSET = wordset(
 
 
 _LETTERS = re.compile(r"[a-z]+")
+_SPANS = (" day", " night", " week")  # what every ``_CONTINUING`` match ends with
 _CONTINUING = re.compile(
     r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
     r" (?:day|night|week)\b",
@@ -73,7 +72,10 @@ def is_onset(title: str) -> bool:
 
     "Second night of unrest" or "outage drags into fourth day" continue an incident.
     """
-    heard = set(_LETTERS.findall(fold_text(title)))
+    folded = fold_text(title)
+    heard = _LETTERS.findall(folded)  # a list: ``isdisjoint`` takes any iterable
     if not _FOLLOW_UP.isdisjoint(heard) or _ONSET.isdisjoint(heard):
         return False
+    if title.isascii() and not any(map(folded.__contains__, _SPANS)):
+        return True  # on ASCII, a match would have one of these words (folded is lowered)
     return not _CONTINUING.search(title)  # the pattern last: it runs over the whole title

@@ -35,27 +35,29 @@ _SPECIFIC = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
 _NAME_POSTING_CAP = 64  # a name shared by more open events than this says nothing
 _NOWHERE = ("nowhere", "")
 
+# A posting key: a 1-degree cell as an int, or (kind, value) for the rest.
+Key = int | tuple[str, object]
 
-def _cell(p: Place) -> tuple[int, int]:
-    return int(p.lat // 1), int(p.lon // 1)
+
+def _cell(p: Place) -> int:
+    """The 1-degree cell of a place, as one int (a small int hashes faster than a pair)."""
+    return int(p.lat // 1) * 360 + int(p.lon // 1) % 360
 
 
 @functools.lru_cache(maxsize=65536)
-def _around(cell: tuple[int, int]) -> tuple[tuple[str, object], ...]:
-    """The posting keys of a cell and the eight around it."""
-    lat, lon = cell
+def _around(cell: int) -> tuple[int, ...]:
+    """The posting keys of a cell and the eight around it (longitude wraps round)."""
+    lat, lon = divmod(cell, 360)
     return tuple(
-        ("cell", (lat + dlat, (lon + dlon + 180) % 360 - 180))
-        for dlat in (-1, 0, 1)
-        for dlon in (-1, 0, 1)
+        (lat + dlat) * 360 + (lon + dlon) % 360 for dlat in (-1, 0, 1) for dlon in (-1, 0, 1)
     )
 
 
-def _keys(event: Event) -> set[tuple[str, object]]:
+def _keys(event: Event) -> set[Key]:
     """Every posting key of an event but its names (kept apart: there are many, and they
     change with nearly every report)."""
     specific = any(p.kind in _SPECIFIC for p in event.places)
-    keys: set[tuple[str, object]] = {("cell", _cell(p)) for p in event.places}
+    keys: set[Key] = set(map(_cell, event.places))
     kind = "country-wide" if specific else "country"
     keys.update((kind, c) for c in event.countries)
     keys.update(("link", i) for i in event.link_ids)
@@ -74,8 +76,8 @@ class EventIndex:
 
     def __init__(self, events: Iterable[Event] = ()) -> None:
         self._events: dict[str, Event] = {}
-        self._postings: dict[tuple[str, object], set[str]] = defaultdict(set)
-        self._keys_of: dict[str, set[tuple[str, object]]] = {}  # each event's postings
+        self._postings: dict[Key, set[str]] = defaultdict(set)
+        self._keys_of: dict[str, set[Key]] = {}  # each event's postings
         self._by_name: dict[int, set[str]] = defaultdict(set)
         for event in events:
             self.put(event)
@@ -180,22 +182,21 @@ class EventIndex:
         ]
 
     @staticmethod
-    def _lookup_keys(p: Probe, policy: ClusterPolicy) -> Iterator[tuple[str, object]]:
+    def _lookup_keys(p: Probe, policy: ClusterPolicy) -> list[Key]:
         # The report's places, less those where another incident happened.
-        for place in p.places:
-            yield from _around(_cell(place))
+        keys: list[Key] = [k for place in p.places for k in _around(_cell(place))]
         specific = any(place.kind in _SPECIFIC for place in p.places)
         for c in p.countries:
-            yield "country", c
+            keys.append(("country", c))
             if not specific:
-                yield "country-wide", c  # a country-level report may be about any town
-        for i in p.ids:
-            yield "link", i
-        yield _NOWHERE  # unplaced events may be about any place
+                keys.append(("country-wide", c))  # a country-level report may be about any town
+        keys += (("link", i) for i in p.ids)
+        keys.append(_NOWHERE)  # unplaced events may be about any place
         if not p.countries and not p.places:  # an unplaced report: the latest events
             now_hour = _hour(p.t)
             hours = int(policy.sequence.total_seconds() // 3600) + 1
-            yield from (("hour", h) for h in range(now_hour - hours, now_hour + 1))
+            keys += (("hour", h) for h in range(now_hour - hours, now_hour + 1))
+        return keys
 
     def due(self, now: datetime, policy: ClusterPolicy) -> list[Event]:
         """Open, notified events whose expiry or reminder time has come."""

@@ -17,14 +17,11 @@ describe the incident the report is *not* about.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import operator
 import zlib
 from collections.abc import Iterable
-from itertools import chain, repeat
-from operator import lshift, or_
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from alerts.cluster_words import WORD as _WORDS
 from alerts.cluster_words import (
@@ -34,6 +31,7 @@ from alerts.cluster_words import (
     split,
     stem,
     strip_references,
+    text_words,
     words,
     wordset,
 )
@@ -44,6 +42,8 @@ __all__ = [
     "features",
     "fold_text",
     "hashes",
+    "located_tiers",
+    "located_words",
     "magnitudes",
     "reference_spans",
     "sketch",
@@ -129,17 +129,14 @@ class Tiers(NamedTuple):
 
     def sketch(self) -> tuple[int, ...]:
         """The sorted tuple of ``hash << 2 | tier`` values."""
-        two = repeat(2)
-        return tuple(
-            sorted(
-                chain(
-                    map(lshift, self.common, two),
-                    map(or_, map(lshift, self.plain, two), repeat(WORD)),
-                    map(or_, map(lshift, self.names, two), repeat(NAME)),
-                    map(or_, map(lshift, self.marks, two), repeat(MARK)),
-                )
-            )
-        )
+        out = [h << 2 for h in self.common]
+        out += [h << 2 | WORD for h in self.plain]
+        if self.names:
+            out += [h << 2 | NAME for h in self.names]
+        if self.marks:
+            out += [h << 2 | MARK for h in self.marks]
+        out.sort()
+        return tuple(out)
 
 
 def features(text: str, exclude: Iterable[str] = ()) -> dict[int, int]:
@@ -155,29 +152,39 @@ def sketch(text: str, exclude: Iterable[str] = ()) -> tuple[int, ...]:
 
 
 def tiers(text: str, exclude: Iterable[str] = ()) -> Tiers:
-    """``features`` as sets of hashes by tier.
+    """``features`` as sets of hashes by tier."""
+    return located_tiers(text, located_words(exclude))
+
+
+def located_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The folded words of located place names, as ``located_tiers`` takes them."""
+    return _located_words(tuple(phrases))
+
+
+@functools.lru_cache(maxsize=65536)
+def _located_words(phrases: tuple[str, ...]) -> frozenset[str]:
+    # Reports come from a bounded set of places: their words are worked out once each.
+    return frozenset(w for phrase in phrases for w in _phrase_words(phrase))
+
+
+def located_tiers(text: str, here: frozenset[str]) -> Tiers:
+    """``tiers`` given the words of the located place names (``located_words``).
 
     Every word of every report goes through here, so the words are looked up in bulk (``map``
     over dicts, set algebra), and only the few words whose tier the text decides (names and
     located place names) one by one.
     """
-    tokens, names = words(strip_references(text))
-    raw = list(map(_VALUE_OF.get, tokens, repeat(_UNKNOWN)))
-    values = set(raw)
-    if _UNKNOWN in values:
-        _learn(tokens)
-        raw = list(map(_VALUE_OF.get, tokens, repeat(_UNKNOWN)))
-        values = set(raw)
+    tokens, names = text_words(text)
+    raw, values = _values(tokens)
     values.discard(_NOTHING)
-    ordered = sorted(values)
-    cut = bisect.bisect_left(ordered, 0)
-    plain = set(ordered[cut:])
-    common = set(map(operator.invert, ordered[:cut]))
-    common -= plain  # a hash that two words share keeps the higher tier
-    here = {w for phrase in exclude for w in _phrase_words(phrase)}
+    negative = set(filter(_NEGATIVE, values))  # common words, as ~hash
+    plain = values - negative
+    common = set(map(operator.invert, negative))
+    if not common.isdisjoint(plain):  # rare; the test walks only the smaller set
+        common -= plain  # a hash that two words share keeps the higher tier
     named: set[int] = set()
     demoted: dict[int, list[str]] = {}
-    for word in (here | names).intersection(tokens):
+    for word in (here | names if here else names).intersection(tokens):
         h = _VALUE_OF[word]
         if h < 0:
             continue  # a word that says nothing, or a common one anyway
@@ -186,18 +193,26 @@ def tiers(text: str, exclude: Iterable[str] = ()) -> Tiers:
         else:
             named.add(h)
     for h, located in demoted.items():  # common, unless another word has the hash
-        if raw.count(h) == sum(tokens.count(w) for w in located):
+        if raw.count(h) == sum(map(tokens.count, located)):
             plain.discard(h)
             common.add(h)
-    marks = {zlib.crc32(f"mag:{value}".encode()) for value in magnitudes(text)}
-    plain -= named
-    common -= named
+    if named:
+        plain -= named
+        common -= named
+    found = magnitudes(text)
+    if not found:
+        return Tiers(frozenset(common), frozenset(plain), frozenset(named), _NO_MARKS)
+    marks = frozenset(zlib.crc32(f"mag:{value}".encode()) for value in found)
     return Tiers(
         frozenset(common - marks),
         frozenset(plain - marks),
         frozenset(named - marks),
-        frozenset(marks),
+        marks,
     )
+
+
+_NO_MARKS: frozenset[int] = frozenset()
+_NEGATIVE = (0).__gt__  # in ``filter``: a call in C per value
 
 
 # Word -> its hash for a plain word, ``~hash`` (negative) for a common one, ``_NOTHING`` for
@@ -205,8 +220,19 @@ def tiers(text: str, exclude: Iterable[str] = ()) -> Tiers:
 # lookup in it costs about as much as a short function call.
 _VALUE_OF: dict[str, int] = {}
 _NOTHING = -(1 << 40)  # below every ~hash
-_UNKNOWN = -(1 << 41)  # a word not looked at yet
 _MAX_WORDS = 200_000
+
+
+def _values(tokens: list[str]) -> tuple[list[int], set[int]]:
+    """The table's value of each word, and the distinct values; words not seen before are
+    learnt first."""
+    raw = list(map(_VALUE_OF.get, tokens))
+    values = set(raw)
+    if None in values:
+        _learn(tokens)
+        raw = list(map(_VALUE_OF.get, tokens))
+        values = set(raw)
+    return cast("list[int]", raw), cast("set[int]", values)  # every word is known now
 
 
 def _learn(tokens: Iterable[str]) -> None:

@@ -89,8 +89,21 @@ class Query:
         marks: frozenset[int],
     ) -> Query:
         """The query for a sketch given as hashes by tier, each hash in one tier."""
+        # As ``_set`` would make it, without the dict: one query per report.
         query = cls.__new__(cls)
-        query._set(dict(zip(_UNITS, (common, plain, names, marks), strict=True)))
+        groups = []
+        if common:
+            groups.append((_UNITS[COMMON], frozenset(common)))
+        if plain:
+            groups.append((_PLAIN, frozenset(plain)))
+        if names:
+            groups.append((_UNITS[NAME], frozenset(names)))
+        query._groups = tuple(groups)
+        query._marks = frozenset(marks)
+        query._plain = frozenset(plain)
+        query._total = (
+            _UNITS[COMMON] * len(common) + _PLAIN * len(plain) + _UNITS[NAME] * len(names)
+        )
         return query
 
     def _set(self, groups: Mapping[int, Iterable[int]]) -> None:
@@ -107,9 +120,10 @@ class Query:
 
     def count(self, hashes: frozenset[int]) -> int:
         """How many of these feature hashes the report has."""
-        found = len(hashes.intersection(self._marks))
+        found = len(hashes.intersection(self._marks)) if self._marks else 0
         for _, hs in self._groups:
-            found += len(hashes.intersection(hs))
+            if not hashes.isdisjoint(hs):  # mostly: no set made
+                found += len(hashes.intersection(hs))
         return found
 
     def has(self, hashes: Iterable[int]) -> bool:

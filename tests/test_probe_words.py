@@ -1,0 +1,47 @@
+"""The fast paths of report preparation give what the plain definitions give."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts import cluster_words as cw
+from alerts import similarity as sim
+from alerts.cues import is_onset
+
+TEXTS = [
+    "Gunmen storm the Inter-Continental hotel in Kabul. Police said O'Brien was hurt.",
+    "Blasts at the academy, two days after a bomb killed 100 people. Police said.",
+    "Kızılay square bombing: Ankara mourns. Earlier attacks were claimed by the TAK.",
+    "A magnitude 6.5 quake struck Gorkha; Kathmandu’s Dharahara tower fell",
+    "Protesters demand answers as Minister Ali Khan visits Dhaka since the fire",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_text_words_is_words_without_references(text: str) -> None:
+    tokens, names = cw.text_words(text)
+    expected_tokens, expected_names = cw.words(cw.strip_references(text))
+    assert sorted(tokens) == sorted(expected_tokens)
+    assert names == expected_names
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_located_tiers_is_tiers(text: str) -> None:
+    places = ["Kabul", "Ankara", "Kathmandu", "Dhaka"]
+    assert sim.located_tiers(text, sim.located_words(places)) == sim.tiers(text, places)
+
+
+@pytest.mark.parametrize(
+    ("title", "onset"),
+    [
+        ("Explosion hits Dhaka market", True),
+        ("Blackout enters second day in Karachi", False),
+        ("Protesters storm parliament for a 3rd night", False),
+        ("Quake rocks Lima on a Tuesday", True),
+        ("Gunfire erupts in Bamako as the 2nd WEEK begins", False),
+        ("Sirens sound in Kyiv, seventh nıght of raids", False),
+    ],
+)
+def test_onset_headlines(title: str, onset: bool) -> None:
+    assert is_onset(title) is onset
