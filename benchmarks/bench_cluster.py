@@ -11,20 +11,22 @@ they agree (about half start events); ~20,000 reports per window keep ~10,000 ev
 while old ones expire and are evicted. Target (issue 6): >= 5,000 items/s on the 2-vCPU
 build machine, memory bounded.
 
-Measured 24 Nov 2026 (2 vCPU shared with another engineer's benchmarks, CPU time; load
-average 0.5-2.7 at the start of the runs; target NOT met): 1,627-1,864 items/s in five runs
-over the 100,000 items (2,000-2,300 items/s over the first 20,000), with 7,000-12,000 open
-events; the code before this rework did 697-1,084 items/s on the same reports in the same
-session (1,150-1,260 over the first 20,000). Sketching alone: 46-52 us per report (was
-58-98). Traced memory of the index: 70 MiB after warm-up, 128 MiB 20,000 items later (was
-36 and 65): each event keeps its features as sets for matching (``cluster_sketch``);
-``evict`` still bounds it. On this machine a lookup in a large table costs ~0.2 us (memory,
-not CPU), so what is left is spread thin: a profile gives ~40% preparing the report (words,
-their hashes by tier, cues), ~20% scoring ~9 candidates, ~15% growing event sketches,
-~10% index lookups and updates, and the collector's passes over the open events in between.
-With the service's collector settings (``alerts.service.settle_heap``: young-generation
-threshold 20,000 instead of 700), which this script now uses: 1,926 items/s over the 100,000
-items and 2,561 over 30,000 (2,008 without); the collector's share falls from 11-16 % to ~2 %.
+Measured again 24 Nov 2026 (2 vCPU shared, CPU time; target NOT met): 2,511-2,788 items/s over
+the 100,000 items (3,236-3,508 over the first 30,000), against 2,385 (2,739-3,062) for the
+code at the start of the day, run alternately on the same machine. Throughput falls along the
+run as events gather reports (5.4 sources and 85 features each at the end, against 1.5 and
+43 at the start): ~3,700 items/s for the first 10,000, ~2,500 for the last. Traced memory of
+the index: 73 MiB after warm-up, 131 MiB 20,000 items later; ``evict`` bounds it.
+
+Where the time goes, per report at ~310 us: preparing the report ~100 us (its words looked
+up in a table of ~56,000), finding candidates ~30, scoring ~6-8 candidates ~80-110, growing
+the event and the index ~60, evicting ~10. The loop is bound by memory, not by the
+interpreter: run a second time on the same report, the lookups and scores take half to a
+third of the time (candidates 53 -> 27 us, scoring 104 -> 37 us), because each candidate's
+places, sketch and sources are read from cold memory. Changes that did less work but touched more
+memory were slower here though faster alone, and were dropped: a bitmap bound on the overlap
+(512 bytes per event), and finer grids sized to each kind of place's radius (fewer
+candidates, more postings).
 """
 
 from __future__ import annotations
