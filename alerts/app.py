@@ -156,7 +156,7 @@ class App:
         # Events quiet for longer than the window take no reports but may still be due to
         # expire (RESOLVED, "no report for ..."): load them until expiry has passed too.
         since = now - self.policy.window - self.policy.expiry
-        index = EventIndex()
+        index = EventIndex(policy=self.policy)
         with self.engine.connect() as conn:
             for event in records.open_events(conn, since):
                 index.put(event)

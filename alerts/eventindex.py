@@ -5,16 +5,17 @@
     index.due(now, policy)                    events to check for expiry or a reminder
     index.evict(before)                       forget events last seen before a time
 
-Postings: events with a specific place by 1-degree cell (a report looks in its own cell and
-the eight around it), events known only by country by country, every event by GDACS/CAP id
-and by the proper names in its text (so the end of a manhunt abroad finds its attack), and
-events with no place at all in one small set. The database keeps every event; this index
-keeps only what can still take reports, so memory is bounded by ``evict``.
+Postings: events with places by 1-degree cell (a report looks in every cell within the
+widest radius that can join it; natural hazards are posted in every cell they reach) and by
+place name, events known only by country by country, every event by GDACS/CAP id and by the
+proper names in its text (so the end of a manhunt abroad finds its attack), and events with
+no place at all in one small set. The database keeps every event; this index keeps only
+what can still take reports, so memory is bounded by ``evict``.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
@@ -23,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from alerts import sketches
+from alerts.cluster_places import HAZARD
 from alerts.cluster_policy import ClusterPolicy
 from alerts.cluster_records import Places, Sources, places_of, sources_of
 from alerts.cluster_report import Probe, probe, report_time
@@ -35,29 +37,57 @@ _SPECIFIC = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
 _NAME_POSTING_CAP = 64  # a name shared by more open events than this says nothing
 _NOWHERE = ("nowhere", "")
 
-# A posting key: a 1-degree cell as an int, or (kind, value) for the rest.
-Key = int | tuple[str, object]
+# A posting key: a 1-degree cell as an int, or (kind, value...) for the rest.
+Key = int | tuple[str, object] | tuple[str, str, str]
+
+
+_KM_PER_DEGREE = 111.0  # a little under the true 111.19: the band of latitude errs wide
+_EARTH_KM = 6371.0  # as ``cluster_places.km`` measures
 
 
 def _cell(p: Place) -> int:
     """The 1-degree cell of a place, as one int (a small int hashes faster than a pair)."""
-    return int(p.lat // 1) * 360 + int(p.lon // 1) % 360
+    return math.floor(p.lat) * 360 + math.floor(p.lon) % 360
 
 
-@functools.lru_cache(maxsize=65536)
-def _around(cell: int) -> tuple[int, ...]:
-    """The posting keys of a cell and the eight around it (longitude wraps round)."""
-    lat, lon = divmod(cell, 360)
-    return tuple(
-        (lat + dlat) * 360 + (lon + dlon) % 360 for dlat in (-1, 0, 1) for dlon in (-1, 0, 1)
-    )
+def _box(place: Place, reach_km: float) -> list[int]:
+    """The 1-degree cells with a point within ``reach_km`` of the place.
+
+    Latitude spans ``reach_km`` each way; longitude spans the widest offset of the spherical
+    cap, ``asin(sin(reach) / cos(lat))``, with a margin: a degree of longitude shrinks away
+    from the equator, so a fixed ring of cells would miss places within reach up north.
+    Every longitude near a pole.
+    """
+    lat, lon = place.lat, place.lon
+    dlat = reach_km / _KM_PER_DEGREE
+    rows = range(math.floor(lat - dlat), math.floor(lat + dlat) + 1)
+    spread = math.sin(reach_km / _EARTH_KM)
+    cos_lat = math.cos(math.radians(lat))
+    columns: range = range(360)
+    if abs(lat) + dlat < 90 and spread < cos_lat:
+        dlon = math.degrees(math.asin(spread / cos_lat)) * 1.01
+        first, last = math.floor(lon - dlon), math.floor(lon + dlon)
+        if last - first < 359:
+            columns = range(first, last + 1)
+    return [r * 360 + c % 360 for r in rows for c in columns]
 
 
-def _keys(event: Event) -> set[Key]:
+def _keys(event: Event, area_km: float) -> set[Key]:
     """Every posting key of an event but its names (kept apart: there are many, and they
-    change with nearly every report)."""
+    change with nearly every report).
+
+    A natural hazard is posted in every cell within ``area_km`` of its places, so that a
+    report need not look that far for every event; other events in their places' cells. Named
+    places also by name, for the same place however far apart two gazetteers put it.
+    """
     specific = any(p.kind in _SPECIFIC for p in event.places)
-    keys: set[Key] = set(map(_cell, event.places))
+    keys: set[Key] = set()
+    if event.category in HAZARD:
+        for p in event.places:
+            keys.update(_box(p, area_km))
+    else:
+        keys.update(map(_cell, event.places))
+    keys.update(("at", p.name, p.country) for p in event.places if p.kind is not PlaceKind.COUNTRY)
     kind = "country-wide" if specific else "country"
     keys.update((kind, c) for c in event.countries)
     keys.update(("link", i) for i in event.link_ids)
@@ -74,7 +104,8 @@ def _hour(when: datetime) -> int:
 class EventIndex:
     """Open events by id, with postings for fast candidate lookup."""
 
-    def __init__(self, events: Iterable[Event] = ()) -> None:
+    def __init__(self, events: Iterable[Event] = (), policy: ClusterPolicy | None = None) -> None:
+        self._area_km = (policy or ClusterPolicy()).area_km  # natural hazards' reach (_keys)
         self._events: dict[str, Event] = {}
         self._postings: dict[Key, set[str]] = defaultdict(set)
         self._keys_of: dict[str, set[Key]] = {}  # each event's postings
@@ -123,7 +154,7 @@ class EventIndex:
                 before.add(hour)
                 self._postings[hour].add(event.id)
             return
-        after = _keys(event)
+        after = _keys(event, self._area_km)
         self._keys_of[event.id] = after
         for key in before - after:
             _unpost(self._postings, key, event.id)
@@ -181,10 +212,17 @@ class EventIndex:
             if e.last_seen >= lo and e.first_seen <= hi
         ]
 
-    @staticmethod
-    def _lookup_keys(p: Probe, policy: ClusterPolicy) -> list[Key]:
+    def _lookup_keys(self, p: Probe, policy: ClusterPolicy) -> list[Key]:
         # The report's places, less those where another incident happened.
-        keys: list[Key] = [k for place in p.places for k in _around(_cell(place))]
+        # Near enough to be the same place: 80 km (a region), or 150 km for a natural hazard
+        # (``cluster_places._radius``); hazard events are posted as far as they reach.
+        reach = max(policy.region_km, policy.city_km)
+        if p.report.assessment.category in HAZARD or policy.area_km != self._area_km:
+            reach = max(reach, policy.area_km)
+        keys: list[Key] = []
+        for place in p.places:
+            keys += _box(place, reach)
+            keys.append(("at", place.name, place.country))
         specific = any(place.kind in _SPECIFIC for place in p.places)
         for c in p.countries:
             keys.append(("country", c))
@@ -239,7 +277,10 @@ def _same_places(old: Event, new: Event) -> bool:
     """True when the postings but names and hour cannot differ (a report joined and added no
     place, country or identifier)."""
     return (
-        old.places is new.places and old.countries is new.countries and old.link_ids is new.link_ids
+        old.places is new.places
+        and old.countries is new.countries
+        and old.link_ids is new.link_ids
+        and (old.category in HAZARD) == (new.category in HAZARD)
     )
 
 

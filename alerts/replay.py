@@ -46,7 +46,7 @@ def replay_changes(
     lines: Iterable[dict[str, Any]], classify: Callable[[Item], Report], policy: ClusterPolicy
 ) -> Iterator[tuple[str, Change | None, list[Change]]]:
     """Per line: its id, the change it caused, and the expiry changes due before it."""
-    index = EventIndex()
+    index = EventIndex(policy=policy)
     for d in lines:
         item = item_from_line(d)
         now = item.published

@@ -159,7 +159,7 @@ def main() -> None:
     # arrive one feed at a time and never sit in the heap by the hundred thousand.
     load_gazetteer()
     settle_heap()
-    index = EventIndex()
+    index = EventIndex(policy=policy)
     run(warm, index, policy)
     print(f"open events after warm-up: {_open(index, policy)}; max RSS {_rss_mib():.0f} MiB")
     seconds = run(measured, index, policy)
@@ -174,7 +174,7 @@ def main() -> None:
     each = (time.process_time() - began) / min(len(measured), 20_000)
     print(f"sketching alone: {each * 1e6:.0f} us per report")
     tracemalloc.start()
-    index = EventIndex()
+    index = EventIndex(policy=policy)
     run(warm, index, policy)
     middle = tracemalloc.get_traced_memory()[0]
     run(measured[: len(measured) // 5], index, policy)

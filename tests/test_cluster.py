@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,6 +11,8 @@ import pytest
 
 from alerts import cluster
 from alerts.cluster import ClusterPolicy, expire, fold
+from alerts.cluster_places import EXACT, SAME, Spot, km, relation
+from alerts.cluster_places import HAZARD as HAZARD_KINDS
 from alerts.cluster_report import probe
 from alerts.eventindex import EventIndex
 from alerts.models import (
@@ -235,6 +238,25 @@ def test_far_places_join_only_through_a_shared_name() -> None:
     assert a[0] == b[0]
 
 
+def test_a_natural_hazard_reaches_as_far_up_north_as_at_the_equator() -> None:
+    # At 61 degrees north a degree of longitude is ~54 km: the second town is ~140 km east,
+    # two cells away, and still within the reach of one earthquake.
+    anchorage = Place("Anchorage", "US", 61.22, -149.90, PlaceKind.CITY)
+    east = Place("Glennallen", "US", 61.22, -147.29, PlaceKind.CITY)
+    assert 130 < km(anchorage, east) < POLICY.area_km
+    quake = Category.NATURAL_DISASTER
+    a, b = run(
+        report("Strong earthquake shakes southern Alaska", place=anchorage, category=quake),
+        report(
+            "Roads cracked and power out after the earthquake",
+            place=east,
+            category=quake,
+            at=T0 + timedelta(hours=2),
+        ),
+    )
+    assert a[0] == b[0]
+
+
 def test_expire_resolves_after_silence_and_reminds_when_asked() -> None:
     event = fold(report("Kabul attack"), [], T0, POLICY).event
     assert expire(event, T0 + timedelta(hours=1), POLICY) is None
@@ -282,6 +304,48 @@ def test_index_finds_near_events_only_and_evicts() -> None:
     later = T0 + timedelta(days=30)
     assert index.candidates(report("Kabul toll", at=later), later, POLICY) == []
     assert index.evict(T0 + timedelta(minutes=1)) == 2 and len(index) == 0
+
+
+def test_index_finds_every_event_at_the_same_place_or_near_enough_anywhere_on_earth() -> None:
+    # Places of every kind from the equator to the poles and across the date line; an event
+    # the place relation calls the same place or near enough must be among the candidates.
+    rng = random.Random(5)
+    kinds = [PlaceKind.CITY, PlaceKind.CITY, PlaceKind.REGION, PlaceKind.AIRPORT]
+    categories = [Category.TERRORISM, Category.NATURAL_DISASTER, Category.CIVIL_UNREST]
+
+    def spot(i: int) -> Place:
+        lat = rng.choice([rng.uniform(-89.5, 89.5), rng.uniform(55, 89.5), rng.uniform(-3, 3)])
+        lon = rng.choice([rng.uniform(-180, 180), rng.uniform(178, 180), rng.uniform(-180, -178)])
+        name = f"Town{rng.randrange(40)}"  # a few names recur, far apart
+        return Place(name, "ZZ", lat, lon, rng.choice(kinds))
+
+    index = EventIndex(policy=POLICY)
+    events = []
+    for i in range(400):
+        r = report(f"Event {i}", place=spot(i), category=rng.choice(categories))
+        event = fold(r, [], T0, POLICY).event
+        index.put(event)
+        events.append(event)
+    found = 0
+    for i in range(400):
+        # Reports near the events' places, where most of them should be found.
+        base = rng.choice(events).places[0]
+        near = Place(
+            f"Town{rng.randrange(40)}",
+            "ZZ",
+            max(-89.9, min(89.9, base.lat + rng.uniform(-1.5, 1.5))),
+            (base.lon + rng.uniform(-4, 4) + 180) % 360 - 180,
+            rng.choice(kinds),
+        )
+        r = report(f"Report {i}", place=near, category=rng.choice(categories))
+        got = {e.id for e in index.candidates(r, T0, POLICY)}
+        for e in events:
+            hazard = not HAZARD_KINDS.isdisjoint({r.assessment.category, e.category})
+            spot_ = Spot.of(r.location.places, r.location.countries)
+            if relation(spot_, hazard, e, POLICY) in (EXACT, SAME):
+                found += 1
+                assert e.id in got, (r.location.places, e.places, e.category)
+    assert found > 100  # the test meets many near pairs, not a few
 
 
 def test_index_put_replaces_by_id_and_due_lists_expiring() -> None:
