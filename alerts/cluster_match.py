@@ -4,9 +4,10 @@
     match_score(report, sketch, event, t, policy) -> float | None
 
 Pure. A report fits an event when the places agree (``cluster_places``), the categories can
-go together, and the texts overlap enough for that case; a headline that announces an
-incident (an onset) must also show that it is the same one. The score orders the
-candidates: place agreement, then text, then recency.
+go together, and the texts overlap enough for that case; a report from another place joins
+only through a shared name (a suspect, a venue), and a headline that announces an incident
+(an onset) must also show that it is the same one. The score orders the candidates: place
+agreement, then text, then recency.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class ClusterPolicy:
     min_similarity: float = 0.08  # text overlap needed when only the country is shared
     onset_similarity: float = 0.3  # ... when a later report announces an incident
     fresh_similarity: float = 0.08  # ... when it announces one within ``fresh`` of the first
-    far_similarity: float = 0.25  # ... when the places differ (manhunt abroad, reactions)
+    far_similarity: float = 0.25  # ... when the places differ but a name is shared (manhunt)
     category_similarity: float = 0.4  # ... when the categories do not go together
     same_category_similarity: float = 0.03  # ... country-level, when the categories agree
 
