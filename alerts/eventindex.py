@@ -45,6 +45,9 @@ _KM_PER_DEGREE = 111.0  # a little under the true 111.19: the band of latitude e
 _EARTH_KM = 6371.0  # as ``cluster_places.km`` measures
 
 
+_HAZARD = 1 << 20  # added to a cell for the postings of natural hazards: apart from the rest
+
+
 def _cell(p: Place) -> int:
     """The 1-degree cell of a place, as one int (a small int hashes faster than a pair)."""
     return math.floor(p.lat) * 360 + math.floor(p.lon) % 360
@@ -84,7 +87,7 @@ def _keys(event: Event, area_km: float) -> set[Key]:
     keys: set[Key] = set()
     if event.category in HAZARD:
         for p in event.places:
-            keys.update(_box(p, area_km))
+            keys.update(map(_HAZARD.__add__, _box(p, area_km)))
     else:
         keys.update(map(_cell, event.places))
     keys.update(("at", p.name, p.country) for p in event.places if p.kind is not PlaceKind.COUNTRY)
@@ -217,11 +220,15 @@ class EventIndex:
         # Near enough to be the same place: 80 km (a region), or 150 km for a natural hazard
         # (``cluster_places._radius``); hazard events are posted as far as they reach.
         reach = max(policy.region_km, policy.city_km)
-        if p.report.assessment.category in HAZARD or policy.area_km != self._area_km:
+        if p.report.assessment.category in HAZARD:
             reach = max(reach, policy.area_km)
         keys: list[Key] = []
         for place in p.places:
             keys += _box(place, reach)
+            if policy.area_km == self._area_km:  # hazards are posted in every cell they reach
+                keys.append(_HAZARD + _cell(place))
+            else:  # ... as far as another policy said: look as far as this one says
+                keys += map(_HAZARD.__add__, _box(place, policy.area_km))
             keys.append(("at", place.name, place.country))
         specific = any(place.kind in _SPECIFIC for place in p.places)
         for c in p.countries:
