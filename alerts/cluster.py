@@ -23,7 +23,7 @@ the same ids; ``revision`` rises with every notifying change.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -67,8 +67,9 @@ def fold(
     report: Report, candidates: Sequence[Event], now: datetime, policy: ClusterPolicy
 ) -> Change:
     """Join the best matching open event, or start a new one; say why in the reason."""
-    for event in _folded_into(report, candidates):
-        return Change(event, ChangeReason.NONE, "report already folded into this event")
+    folded = _folded_into(report, candidates)
+    if folded is not None:
+        return Change(folded, ChangeReason.NONE, "report already folded into this event")
     p = probe(report, now)
     chosen = best_match(report, p.sketch, candidates, now, policy)
     if chosen is None:
@@ -102,17 +103,20 @@ def event_id(report: Report) -> str:
 # ---------------------------------------------------------------- building events
 
 
-def _folded_into(report: Report, candidates: Sequence[Event]) -> Iterator[Event]:
-    """The candidates that already have the report: by its link, or by outlet and title."""
+def _folded_into(report: Report, candidates: Sequence[Event]) -> Event | None:
+    """The candidate that already has the report: by its link, or by outlet and title."""
     item = report.item
     link = item.link
     if link:
-        return (e for e in candidates if link in sources_of(e.sources).links)
+        return next((e for e in candidates if link in sources_of(e.sources).links), None)
     outlet = _outlet(report)
-    return (
-        e
-        for e in candidates
-        if any(s.outlet == outlet and s.title == item.title for s in e.sources)
+    return next(
+        (
+            e
+            for e in candidates
+            if any(s.outlet == outlet and s.title == item.title for s in e.sources)
+        ),
+        None,
     )
 
 

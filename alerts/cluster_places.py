@@ -6,10 +6,10 @@ Pure. The relation is a number so that the matcher can rank candidates by it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from alerts import geogrid
 from alerts.cluster_policy import ClusterPolicy
 from alerts.cluster_records import Places, places_of
 from alerts.models import Category, Event, Place, PlaceKind
@@ -96,7 +96,4 @@ def _radius(a: Place, b: Place, policy: ClusterPolicy, hazard: bool) -> float:
 
 def km(a: Place, b: Place) -> float:
     """Great-circle distance between two places in kilometres."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+    return geogrid.km(a.lat, a.lon, b.lat, b.lon)

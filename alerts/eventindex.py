@@ -5,8 +5,9 @@
     index.due(now, policy)                    events to check for expiry or a reminder
     index.evict(before)                       forget events last seen before a time
 
-Postings: events with places by 1-degree cell (a report looks in every cell within the
-widest radius that can join it; natural hazards are posted in every cell they reach) and by
+Postings: events with places by 1-degree cell (``geogrid``: a report looks in every cell
+within the widest radius that can join it; natural hazards are posted in every cell they
+reach) and by
 place name, events known only by country by country, every event by GDACS/CAP id and by the
 proper names in its text (so the end of a manhunt abroad finds its attack), and events with
 no place at all in one small set. The database keeps every event; this index keeps only
@@ -15,7 +16,6 @@ what can still take reports, so memory is bounded by ``evict``.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
@@ -29,7 +29,8 @@ from alerts.cluster_policy import ClusterPolicy
 from alerts.cluster_records import Places, Sources, places_of, sources_of
 from alerts.cluster_report import Probe, probe, report_time
 from alerts.cluster_sketch import NAME, Sketch, delta, sketch_of
-from alerts.models import Event, Place, PlaceKind, Report
+from alerts.geogrid import cell, cells
+from alerts.models import Event, PlaceKind, Report
 
 __all__ = ["EventIndex"]
 
@@ -41,38 +42,7 @@ _NOWHERE = ("nowhere", "")
 Key = int | tuple[str, object] | tuple[str, str, str]
 
 
-_KM_PER_DEGREE = 111.0  # a little under the true 111.19: the band of latitude errs wide
-_EARTH_KM = 6371.0  # as ``cluster_places.km`` measures
-
-
 _HAZARD = 1 << 20  # added to a cell for the postings of natural hazards: apart from the rest
-
-
-def _cell(p: Place) -> int:
-    """The 1-degree cell of a place, as one int (a small int hashes faster than a pair)."""
-    return math.floor(p.lat) * 360 + math.floor(p.lon) % 360
-
-
-def _box(place: Place, reach_km: float) -> list[int]:
-    """The 1-degree cells with a point within ``reach_km`` of the place.
-
-    Latitude spans ``reach_km`` each way; longitude spans the widest offset of the spherical
-    cap, ``asin(sin(reach) / cos(lat))``, with a margin: a degree of longitude shrinks away
-    from the equator, so a fixed ring of cells would miss places within reach up north.
-    Every longitude near a pole.
-    """
-    lat, lon = place.lat, place.lon
-    dlat = reach_km / _KM_PER_DEGREE
-    rows = range(math.floor(lat - dlat), math.floor(lat + dlat) + 1)
-    spread = math.sin(reach_km / _EARTH_KM)
-    cos_lat = math.cos(math.radians(lat))
-    columns: range = range(360)
-    if abs(lat) + dlat < 90 and spread < cos_lat:
-        dlon = math.degrees(math.asin(spread / cos_lat)) * 1.01
-        first, last = math.floor(lon - dlon), math.floor(lon + dlon)
-        if last - first < 359:
-            columns = range(first, last + 1)
-    return [r * 360 + c % 360 for r in rows for c in columns]
 
 
 def _keys(event: Event, area_km: float) -> set[Key]:
@@ -87,9 +57,9 @@ def _keys(event: Event, area_km: float) -> set[Key]:
     keys: set[Key] = set()
     if event.category in HAZARD:
         for p in event.places:
-            keys.update(map(_HAZARD.__add__, _box(p, area_km)))
+            keys.update(map(_HAZARD.__add__, cells(p.lat, p.lon, area_km)))
     else:
-        keys.update(map(_cell, event.places))
+        keys.update(cell(p.lat, p.lon) for p in event.places)
     keys.update(("at", p.name, p.country) for p in event.places if p.kind is not PlaceKind.COUNTRY)
     kind = "country-wide" if specific else "country"
     keys.update((kind, c) for c in event.countries)
@@ -224,11 +194,11 @@ class EventIndex:
             reach = max(reach, policy.area_km)
         keys: list[Key] = []
         for place in p.places:
-            keys += _box(place, reach)
+            keys += cells(place.lat, place.lon, reach)
             if policy.area_km == self._area_km:  # hazards are posted in every cell they reach
-                keys.append(_HAZARD + _cell(place))
+                keys.append(_HAZARD + cell(place.lat, place.lon))
             else:  # ... as far as another policy said: look as far as this one says
-                keys += map(_HAZARD.__add__, _box(place, policy.area_km))
+                keys += map(_HAZARD.__add__, cells(place.lat, place.lon, policy.area_km))
             keys.append(("at", place.name, place.country))
         specific = any(place.kind in _SPECIFIC for place in p.places)
         for c in p.countries:

@@ -29,6 +29,7 @@ import marisa_trie
 
 from alerts.gazetteer_build import ALT, CAPS, COMMON, DEMONYM, DICT, SMALL_POP, Tables, build
 from alerts.gazetteer_fold import fold_key
+from alerts.geogrid import km
 from alerts.models import Place, PlaceKind
 
 STALE_DAYS = 30  # an unread cache of other package versions is kept this long
@@ -196,14 +197,6 @@ class Gazetteer:
         # Canonical names first, then countries and cities before regions of the same name.
         rank = {"C": 3, "T": 2, "A": 1, "R": 1}
         return max(rows, key=lambda r: (not r[1] & ALT, rank[self.kinds[r[0]]], self.pop[r[0]]))[0]
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 # ---------------------------------------------------------------- cache

@@ -13,7 +13,7 @@ functions here take a Sketch or a plain tuple.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
 from alerts.cluster_sketch import COMMON, MARK, NAME, WORD, Sketch, grow, view
@@ -78,7 +78,7 @@ class Query:
         groups: dict[int, set[int]] = {}
         for h, unit in units.items():
             groups.setdefault(unit, set()).add(h)
-        self._set(groups)
+        self._set(groups.items(), groups.get(0, ()))
 
     @classmethod
     def of_tiers(
@@ -89,28 +89,15 @@ class Query:
         marks: frozenset[int],
     ) -> Query:
         """The query for a sketch given as hashes by tier, each hash in one tier."""
-        # As ``_set`` would make it, without the dict: one query per report.
-        query = cls.__new__(cls)
-        groups = []
-        if common:
-            groups.append((_UNITS[COMMON], frozenset(common)))
-        if plain:
-            groups.append((_PLAIN, frozenset(plain)))
-        if names:
-            groups.append((_UNITS[NAME], frozenset(names)))
-        query._groups = tuple(groups)
-        query._marks = frozenset(marks)
-        query._plain = frozenset(plain)
-        query._total = (
-            _UNITS[COMMON] * len(common) + _PLAIN * len(plain) + _UNITS[NAME] * len(names)
-        )
+        query = cls.__new__(cls)  # without the grouping by weight: each tier is one weight
+        query._set(((_UNITS[COMMON], common), (_PLAIN, plain), (_UNITS[NAME], names)), marks)
         return query
 
-    def _set(self, groups: Mapping[int, Iterable[int]]) -> None:
+    def _set(self, groups: Iterable[tuple[int, Iterable[int]]], marks: Iterable[int]) -> None:
         # Each hash in one group, by its weight; those of weight 0 (marks) apart.
-        self._groups = tuple((unit, frozenset(hs)) for unit, hs in groups.items() if unit and hs)
-        self._marks = frozenset(groups.get(0, ()))
-        self._plain = frozenset(groups.get(_PLAIN, ()))
+        self._groups = tuple((unit, frozenset(hs)) for unit, hs in groups if unit and hs)
+        self._marks = frozenset(marks)
+        self._plain = next((hs for unit, hs in self._groups if unit == _PLAIN), frozenset())
         self._total = sum(unit * len(hs) for unit, hs in self._groups)
 
     @property
