@@ -71,7 +71,7 @@ def fold(
     if folded is not None:
         return Change(folded, ChangeReason.NONE, "report already folded into this event")
     p = probe(report, now)
-    chosen = best_match(report, p.sketch, candidates, now, policy)
+    chosen = best_match(report, candidates, now, policy)
     if chosen is None:
         return _start(p, now, policy)
     return _join(chosen, p, now, policy)
@@ -149,7 +149,7 @@ def _start(p: Probe, now: datetime, policy: ClusterPolicy) -> Change:
         summary=report.item.summary,
         last_notified=now if notify else None,
         link_ids=p.ids,
-        fingerprint=sketches.merge((), p.sketch),
+        fingerprint=sketches.merge_tiers((), p.tiers),
     )
     if not notify:
         return Change(event, ChangeReason.NONE, f"not a security incident (severity {a.severity})")
@@ -215,7 +215,7 @@ def _grown(event: Event, p: Probe, now: datetime, reason: ChangeReason) -> Event
         summary=event.summary,
         last_notified=now if notify else event.last_notified,
         link_ids=event.link_ids | p.ids if p.ids else event.link_ids,
-        fingerprint=sketches.merge(event.fingerprint, p.sketch),
+        fingerprint=sketches.merge_tiers(event.fingerprint, p.tiers),
     )
 
 

@@ -1,7 +1,7 @@
 """Cluster matching: whether a report belongs to an open event, and how well.
 
-    best_match(report, sketch, candidates, now, policy) -> Event | None
-    match_score(report, sketch, event, t, policy) -> float | None
+    best_match(report, candidates, now, policy) -> Event | None
+    match_score(report, event, t, policy) -> float | None
 
 Pure. A report fits an event when the places agree (``cluster_places``), the categories can
 go together, and the texts overlap enough for that case; a report from another place joins
@@ -45,11 +45,7 @@ _DECAY = 129600.0  # 36 h of silence cost as much as the whole text overlap: rec
 
 
 def best_match(
-    report: Report,
-    sketch: tuple[int, ...],
-    candidates: Sequence[Event],
-    now: datetime,
-    policy: ClusterPolicy,
+    report: Report, candidates: Sequence[Event], now: datetime, policy: ClusterPolicy
 ) -> Event | None:
     """The candidate the report belongs to, or None when it is a new incident."""
     p = probe(report, now)
@@ -65,9 +61,7 @@ def best_match(
     return chosen
 
 
-def match_score(
-    report: Report, sketch: tuple[int, ...], event: Event, t: datetime, policy: ClusterPolicy
-) -> float | None:
+def match_score(report: Report, event: Event, t: datetime, policy: ClusterPolicy) -> float | None:
     """How well a report fits an event (higher is better), or None when it must not join."""
     return score(probe(report, t), event, policy)
 

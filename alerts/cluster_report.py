@@ -29,7 +29,7 @@ class Probe:
 
     report: Report
     t: datetime
-    sketch: tuple[int, ...]
+    tiers: similarity.Tiers  # the text's feature hashes by tier (``report_tiers``)
     query: sketches.Query
     ids: frozenset[str]
     onset: bool  # the headline announces an incident rather than following one up
@@ -58,7 +58,7 @@ def probe(report: Report, now: datetime) -> Probe:
     made = Probe(
         report,
         t,
-        tiers.sketch(),
+        tiers,
         query,
         link_ids(report),
         cues.is_onset(report.item.title),

@@ -1,8 +1,10 @@
 """An event's text sketch that grows by a report in the time of the report, not the event.
 
     Sketch(values)                      a sorted sequence of ``hash << 2 | tier`` ints
-    grow(sketch, report, cap) -> Sketch the next version, bounded to ``cap`` features
+    grow(sketch, by_tier, cap) -> Sketch the next version with a report's hashes by tier,
+                                        bounded to ``cap`` features
     view(sketch) -> Features            its hashes (with their tiers), names and marks
+    split(values) / pack(by_tier)       ``hash << 2 | tier`` values <-> hashes by tier
 
 Pure to its callers: a Sketch is an immutable value, equal to the tuple of its ints (what
 the store keeps). Inside, the newest version of an event's sketch owns a ``Features``
@@ -17,8 +19,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import compress, repeat
-from operator import and_, lshift, not_, rshift
+from operator import and_, lshift, or_, rshift
 from typing import Any, overload
 
 __all__ = [
@@ -26,132 +29,145 @@ __all__ = [
     "MARK",
     "NAME",
     "WORD",
+    "Delta",
     "Features",
     "Sketch",
     "delta",
     "grow",
+    "pack",
     "sketch_of",
+    "split",
     "view",
 ]
 
 COMMON, WORD, NAME, MARK = 0, 1, 2, 3
 _DROP_ORDER = (COMMON, WORD, NAME, MARK)  # over the cap, the highest values of these go
 _SERIALS = itertools.count()  # tells which version another was grown from
-_ZERO, _ONE, _TWO, _THREE = repeat(0), repeat(1), repeat(2), repeat(3)
+_TWO, _THREE = repeat(2), repeat(3)
+
+
+Delta = tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int]]
+"""Hashes by tier (COMMON, WORD, NAME, MARK) that one version added to or dropped from the
+one it grew from."""
+
+_NONE: frozenset[int] = frozenset()
+_NO_DELTA: Delta = (_NONE, _NONE, _NONE, _NONE)
+
+
+def split(values: Iterable[int]) -> Delta:
+    """``hash << 2 | tier`` values as their hashes by tier."""
+    ordered = list(set(values))
+    tiers = list(map(and_, ordered, _THREE))
+    # In C: one pass per tier rather than Python work per value.
+    common, word, name, mark = (
+        frozenset(map(rshift, compress(ordered, map(tier.__eq__, tiers)), _TWO))
+        for tier in range(4)
+    )
+    return common, word, name, mark
+
+
+def pack(by_tier: Sequence[AbstractSet[int]]) -> list[int]:
+    """Hashes by tier as ``hash << 2 | tier`` values (unordered)."""
+    out: list[int] = []
+    for tier, hashes in enumerate(by_tier):
+        if hashes:
+            out += map(or_, map(lshift, hashes, _TWO), repeat(tier))
+    return out
 
 
 class Features:
-    """A sketch's features for matching: hash -> bitmask of its tiers, names, marks, and the
-    values of each tier in order (to drop the right ones over the cap)."""
+    """A sketch's features for matching: hash -> bitmask of its tiers, the hashes of each
+    tier (``names`` and ``marks`` are two of them), and how many values there are.
+
+    Kept as sets of hashes by tier, because a report comes as such sets (``similarity.
+    Tiers``): what it adds is a set difference per tier, in C, with no value packed or
+    unpacked. Only dropping values over the cap asks for an order, and that is rare.
+    """
 
     __slots__ = ("by_hash", "by_tier", "marks", "names", "owner", "size")
 
-    def __init__(self, values: Iterable[int]) -> None:
-        ordered = sorted(set(values))
-        tiers = list(map(and_, ordered, _THREE))
-        hashes = list(map(rshift, ordered, _TWO))
-        # By tier, and hash -> tiers, in C: one pass per tier rather than one per value.
-        self.by_tier: tuple[list[int], ...] = tuple(
-            list(compress(ordered, map(tier.__eq__, tiers))) for tier in range(4)
-        )
-        by_hash: dict[int, int] = dict(zip(hashes, map(lshift, _ONE, tiers), strict=False))
-        if len(by_hash) < len(hashes):  # a hash at two tiers: combine its bits
-            by_hash = {}
-            for h, tier in zip(hashes, tiers, strict=True):
-                by_hash[h] = by_hash.get(h, 0) | 1 << tier
+    def __init__(self, values: Iterable[int] = ()) -> None:
+        self._fill(tuple(map(set, split(values))))
+
+    @classmethod
+    def of_tiers(cls, by_tier: Sequence[AbstractSet[int]]) -> Features:
+        """The features of a sketch given as its hashes by tier."""
+        features = cls.__new__(cls)
+        features._fill(tuple(map(set, by_tier)))
+        return features
+
+    def _fill(self, by_tier: tuple[set[int], ...]) -> None:
+        by_hash: dict[int, int] = {}
+        for tier, hashes in enumerate(by_tier):
+            self._mark(by_hash, hashes, 1 << tier)
         self.by_hash = by_hash
-        self.names = set(map(rshift, self.by_tier[NAME], _TWO))
-        self.marks = set(map(rshift, self.by_tier[MARK], _TWO))
+        self.by_tier = by_tier
+        self.names = by_tier[NAME]
+        self.marks = by_tier[MARK]
         self.owner = -1  # the serial of the Sketch that may read and grow it (no cycle)
-        self.size = len(ordered)
+        self.size = sum(map(len, by_tier))
 
-    def _forget(self, gone: list[int], tier: int) -> None:
-        """Drop values of one tier from the hashes, names and marks."""
-        hashes = list(map(rshift, gone, _TWO))
-        by_hash = self.by_hash
-        if list(map(by_hash.__getitem__, hashes)).count(1 << tier) == len(hashes):
-            list(map(by_hash.pop, hashes))  # no other tier of these hashes: in C
-            if tier == NAME:
-                self.names.difference_update(hashes)
-            elif tier == MARK:
-                self.marks.difference_update(hashes)
-            self.size -= len(gone)
-        else:
-            for v in gone:
-                self._remove(v)
+    @staticmethod
+    def _mark(by_hash: dict[int, int], hashes: AbstractSet[int], bit: int) -> None:
+        """Set a tier's bit for these hashes."""
+        if not hashes:
+            return
+        known = by_hash.keys() & hashes
+        if known:  # a hash at another tier too: both bits (rare)
+            for h in known:
+                by_hash[h] |= bit
+            hashes = hashes - known
+        by_hash.update(dict.fromkeys(hashes, bit))
 
-    def _remove(self, v: int) -> None:
-        h, tier = v >> 2, v & 3
-        mask = self.by_hash[h] & ~(1 << tier)
-        if mask:
-            self.by_hash[h] = mask
-        else:
-            del self.by_hash[h]
-        if tier == NAME:
-            self.names.discard(h)
-        elif tier == MARK:
-            self.marks.discard(h)
-        self.size -= 1
-
-    def add(self, report: Iterable[int], cap: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """Add a report's values and keep ``cap`` (marks first, then names, words, common
-        words; the lowest values of a tier first). Returns the values added and removed."""
-        report = tuple(report)
-        # Each value's hash's tier bits in the sketch (0: unknown hash), then whether its own
-        # tier's bit is set: in C, a map per step rather than Python work per value.
-        masks = list(map(self.by_hash.get, map(rshift, report, _TWO), _ZERO))
-        if any(masks):
-            have = map(and_, map(rshift, masks, map(and_, report, _THREE)), _ONE)
-            fresh = list(compress(report, map(not_, have)))
-        else:
-            fresh = list(report)  # most of a new report's hashes: none known
-        added = list(dict.fromkeys(fresh))
-        if added:
-            self._insert(added)
+    def add(self, report: Sequence[AbstractSet[int]], cap: int) -> tuple[Delta, Delta]:
+        """Add a report's hashes by tier and keep ``cap`` values (marks first, then names,
+        words, common words; the lowest hashes of a tier first). Returns what was added and
+        what was dropped, by tier."""
+        by_hash, by_tier = self.by_hash, self.by_tier
+        added: list[frozenset[int]] = []
+        for tier, hashes in enumerate(report):
+            fresh = frozenset(hashes).difference(by_tier[tier]) if hashes else _NONE
+            if fresh:
+                self._mark(by_hash, fresh, 1 << tier)
+                by_tier[tier].update(fresh)
+                self.size += len(fresh)
+            added.append(fresh)
         removed = self._trim(cap)
-        if removed and added:  # a value added and dropped at once was never there
-            dropped = set(removed).intersection(added)
-            added = [v for v in added if v not in dropped]
-            removed = [v for v in removed if v not in dropped]
-        return tuple(added), tuple(removed)
+        if removed is _NO_DELTA:
+            return (added[0], added[1], added[2], added[3]), removed
+        # A value added and dropped at once was never there.
+        a = [x - y for x, y in zip(added, removed, strict=True)]
+        r = [y - x for x, y in zip(added, removed, strict=True)]
+        return (a[0], a[1], a[2], a[3]), (r[0], r[1], r[2], r[3])
 
-    def _insert(self, added: list[int]) -> None:
-        """Add new values (their hashes may be known at other tiers): in C, by tier."""
-        hashes = list(map(rshift, added, _TWO))
-        tiers = list(map(and_, added, _THREE))
-        by_hash = self.by_hash
-        if len(set(hashes)) == len(hashes) and by_hash.keys().isdisjoint(hashes):
-            by_hash.update(zip(hashes, map(lshift, _ONE, tiers), strict=False))  # the common case
-        else:
-            for h, tier in zip(hashes, tiers, strict=True):
-                by_hash[h] = by_hash.get(h, 0) | 1 << tier
-        for tier in set(tiers):
-            values = list(compress(added, map(tier.__eq__, tiers)))
-            self.by_tier[tier].extend(values)
-            self.by_tier[tier].sort()  # two sorted runs: a merge in C
-            if tier == NAME:
-                self.names.update(map(rshift, values, _TWO))
-            elif tier == MARK:
-                self.marks.update(map(rshift, values, _TWO))
-        self.size += len(added)
-
-    def _trim(self, cap: int) -> list[int]:
-        removed: list[int] = []
+    def _trim(self, cap: int) -> Delta:
         excess = self.size - cap
+        if excess <= 0:
+            return _NO_DELTA
+        removed = [_NONE] * 4
         for tier in _DROP_ORDER:
-            if excess <= 0:
-                break
-            values = self.by_tier[tier]
-            gone = values[len(values) - min(excess, len(values)) :]
-            del values[len(values) - len(gone) :]
-            self._forget(gone, tier)
-            removed += gone
+            hashes = self.by_tier[tier]
+            if excess <= 0 or not hashes:
+                continue
+            gone = sorted(hashes)[len(hashes) - min(excess, len(hashes)) :]  # the highest
+            hashes.difference_update(gone)
+            by_hash, bit = self.by_hash, 1 << tier
+            for h in gone:
+                mask = by_hash[h] & ~bit
+                if mask:
+                    by_hash[h] = mask
+                else:
+                    del by_hash[h]
+            removed[tier] = frozenset(gone)
+            self.size -= len(gone)
             excess -= len(gone)
-        return removed
+        return removed[0], removed[1], removed[2], removed[3]
 
     def values(self) -> tuple[int, ...]:
         """Every value, in order."""
-        return tuple(sorted([v for tier in self.by_tier for v in tier]))
+        out = pack(self.by_tier)
+        out.sort()
+        return tuple(out)
 
 
 class Sketch(Sequence[int]):
@@ -163,8 +179,8 @@ class Sketch(Sequence[int]):
         self._flat: tuple[int, ...] | None = tuple(values)
         self._features: Features | None = None
         self._next: Sketch | None = None  # the version grown from this one
-        self._added: tuple[int, ...] = ()  # what this version added to the one before
-        self._removed: tuple[int, ...] = ()  # ... and dropped from it
+        self._added: Delta = _NO_DELTA  # what this version added to the one before
+        self._removed: Delta = _NO_DELTA  # ... and dropped from it
         self._serial = next(_SERIALS)
         self._base = -1  # the serial of the version grown from
 
@@ -186,8 +202,8 @@ class Sketch(Sequence[int]):
             v = v._next
         values = set(v.flat())
         for later in [v, *reversed(path[1:])]:
-            values.difference_update(later._added)
-            values.update(later._removed)
+            values.difference_update(pack(later._added))
+            values.update(pack(later._removed))
         self._flat = tuple(sorted(values))
         return self._flat
 
@@ -244,12 +260,15 @@ def view(sketch: Iterable[int]) -> Features:
     return Features(sketch)
 
 
-def grow(event: Iterable[int], report: Iterable[int], cap: int) -> Sketch:
-    """The event's sketch with the report's values added, bounded to ``cap`` values."""
-    if isinstance(event, tuple) and not event:  # a new event: the report's values as they are
-        values = sorted(set(report))
-        if len(values) <= cap:
-            return Sketch(values)  # its features are made when first read
+def grow(event: Iterable[int], report: Sequence[AbstractSet[int]], cap: int) -> Sketch:
+    """The event's sketch with the report's hashes by tier (``split``) added, bounded to
+    ``cap`` values."""
+    if isinstance(event, tuple) and not event:  # a new event: the report's values
+        new = Sketch.__new__(Sketch)
+        first = Features.of_tiers(report)
+        first._trim(cap)
+        _own(new, first, _NO_DELTA, _NO_DELTA, -1)
+        return new
     if isinstance(event, Sketch) and event._owns():
         base: Sketch = event
     else:  # a plain tuple, or a version already grown from: a record of its own
@@ -258,20 +277,26 @@ def grow(event: Iterable[int], report: Iterable[int], cap: int) -> Sketch:
     features = base._features
     assert features is not None
     added, removed = features.add(report, cap)
-    if not added and not removed:
+    if not any(added) and not any(removed):
         return base  # nothing new: the same value
     grown = Sketch.__new__(Sketch)
-    grown._features = features
-    grown._added, grown._removed = added, removed
-    grown._serial, grown._base = next(_SERIALS), base._serial
-    grown._flat, grown._next = None, None
-    features.owner = grown._serial
+    _own(grown, features, added, removed, base._serial)
     base._next = grown
     return grown
 
 
-def delta(old: Sketch, new: Sketch) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """The values ``new`` added to and removed from ``old``, when it was grown from it."""
+def _own(sketch: Sketch, features: Features, added: Delta, removed: Delta, base: int) -> None:
+    """Set up a new version that owns (reads and grows) ``features``."""
+    sketch._features = features
+    sketch._added, sketch._removed = added, removed
+    sketch._serial, sketch._base = next(_SERIALS), base
+    sketch._flat, sketch._next = None, None
+    features.owner = sketch._serial
+
+
+def delta(old: Sketch, new: Sketch) -> tuple[Delta, Delta] | None:
+    """The hashes by tier that ``new`` added to and dropped from ``old``, when it was grown
+    from it."""
     if new._base == old._serial:
         return new._added, new._removed
     return None

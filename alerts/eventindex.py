@@ -147,8 +147,7 @@ class EventIndex:
         gone: AbstractSet[int]
         came: AbstractSet[int]
         if change is not None:
-            gone = _name_hashes(change[1])
-            came = _name_hashes(change[0])
+            gone, came = change[1][NAME], change[0][NAME]
         else:
             before, after = _names(old), _names(new)
             gone, came = before - after, after - before
@@ -235,10 +234,6 @@ class EventIndex:
 
     def __iter__(self) -> Iterator[Event]:
         return iter(list(self._events.values()))
-
-
-def _name_hashes(values: Iterable[int]) -> set[int]:
-    return {v >> 2 for v in values if v & 3 == NAME}
 
 
 def _names(event: Event | None) -> frozenset[int]:

@@ -13,10 +13,10 @@ functions here take a Sketch or a plain tuple.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
-from alerts.cluster_sketch import COMMON, MARK, NAME, WORD, Sketch, grow, view
+from alerts.cluster_sketch import COMMON, MARK, NAME, WORD, Sketch, grow, split, view
 
 __all__ = [
     "CAP",
@@ -31,6 +31,7 @@ __all__ = [
     "has_name",
     "marks",
     "merge",
+    "merge_tiers",
     "names",
     "names_of",
     "tiers",
@@ -162,4 +163,10 @@ def merge(event: Iterable[int], report: Iterable[int], cap: int = CAP) -> Sketch
     A word seen once as a name and once as a plain word may stay under both tiers: harmless,
     and cheaper than resolving it on every report.
     """
+    return grow(event, split(report), cap)
+
+
+def merge_tiers(event: Iterable[int], report: Sequence[AbstractSet[int]], cap: int = CAP) -> Sketch:
+    """``merge`` for a report given as its hashes by tier (COMMON, WORD, NAME, MARK), as
+    ``similarity.Tiers`` holds them."""
     return grow(event, report, cap)
