@@ -31,6 +31,7 @@ EXACT, SAME, COUNTRY, UNKNOWN, FAR = 1.2, 1.0, 0.5, 0.3, 0.0
 HAZARD = frozenset({Category.NATURAL_DISASTER, Category.HEALTH})
 SPECIFIC = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
 _KM_PER_DEGREE = 111.2
+_NOWHERE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -45,6 +46,10 @@ class Spot:
     @classmethod
     def of(cls, places: Sequence[Place], countries: Iterable[str]) -> Spot:
         """The spot of a report placed at ``places`` in ``countries``."""
+        if len(places) == 1:  # most reports: no generator needed
+            (p,) = places
+            town = frozenset((p.country,)) if p.kind in SPECIFIC else _NOWHERE
+            return cls(tuple(places), frozenset(countries), frozenset(((p.name, p.country),)), town)
         return cls(
             tuple(places),
             frozenset(countries),

@@ -32,8 +32,7 @@ def protest_cues(query: Query) -> int:
 
 def mentions_protest(fingerprint: Iterable[int]) -> bool:
     """True when an event's sketch has any protest word."""
-    have = view(fingerprint).by_hash.__contains__
-    return any(map(have, _PROTEST_HASHES))
+    return not view(fingerprint).hashes.isdisjoint(_PROTEST_HASHES)
 
 
 # Headline cues. A follow-up reports on a known incident (tolls, claims, mourning, arrests,

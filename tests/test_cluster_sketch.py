@@ -86,7 +86,7 @@ def test_a_sketch_is_equal_and_hashes_as_its_tuple() -> None:
 
 def test_view_of_a_plain_tuple_matches_the_sketch() -> None:
     t = sim.sketch("Anis Amri sought after the attack on the Berlin market")
-    assert view(t).by_hash == view(Sketch(t)).by_hash and view(t).names == view(Sketch(t)).names
+    assert view(t).hashes == view(Sketch(t)).hashes and view(t).names == view(Sketch(t)).names
 
 
 def test_words_are_the_pattern_s_words_and_names_follow_a_word() -> None:
