@@ -11,23 +11,27 @@ they agree (about half start events); ~20,000 reports per window keep ~10,000 ev
 while old ones expire and are evicted. Target (issue 6): >= 5,000 items/s on the 2-vCPU
 build machine, memory bounded.
 
-Measured again 24 Nov 2026 (2 vCPU shared, CPU time; target NOT met): 2,579-2,781 items/s
-over the 100,000 items (3,165-3,258 over the first 30,000), against 2,385 (2,739-3,062) for
-the code at the start of the day, run on the same machine. Throughput falls along the run as
-events gather reports (5.4 sources and 85 features each at the end, against 1.5 and 43 at
-the start): ~3,700 items/s for the first 10,000, ~2,500 for the last. Traced memory of the
-index: 83 MiB after warm-up, 147 MiB 20,000 items later (73 and 131 before natural hazards
-were posted in every cell they reach); ``evict`` bounds it.
+Measured 25 Nov 2026 (2 vCPU shared, CPU time; target NOT met): 2,648-3,086 items/s over
+the 100,000 items, against 2,389-2,430 for the code at the start of the day, run alternately
+on the same machine (3,770-4,124 against 3,343-3,349 over the first 30,000). Throughput
+falls along the run as events gather reports (5.4 sources and 85 features each at the end,
+against 1.5 and 43 at the start). Traced memory of the index: 73 MiB after warm-up, 136 MiB
+20,000 items later (83 and 147 before an event's features became sets by tier); ``evict``
+bounds it.
 
-Where the time goes, per report at ~300 us: preparing the report ~100 us (its words looked
-up in a table of ~56,000), finding candidates ~35, scoring ~8 candidates ~80-90, growing
-the event and the index ~60, evicting ~10. The loop is bound by memory, not by the
-interpreter: run a second time on the same report, the lookups and scores take half to a
-third of the time (candidates 35 -> 14 us, scoring 84 -> 40 us), because each candidate's
-places, sketch and sources are read from cold memory. Changes that did less work but
-touched more memory were slower here though faster alone, and were dropped: a bitmap bound
-on the overlap (512 bytes per event), and finer grids sized to each kind of place's radius
-(fewer candidates, more postings).
+Where the time goes, per report at ~250 us (20,000 items, wall clock per phase): preparing
+the report ~95 us (its words looked up in a table of ~56,000, ~0.8 new words learnt per
+report), finding candidates ~33, choosing among ~6.5 candidates and growing the event ~98
+(~5.4 of the candidates are at other places and turned down: ~3.2 share a name with the
+report, ~2.2 share none and are in a neighbouring grid cell), posting the event ~19,
+evicting ~8; garbage collection of the young generation takes 10-16 us of these. The loop is
+bound by memory, not by the interpreter: run a second time on the same report, the lookups
+and scores take half to a third of the time, because each candidate's places, sketch and
+sources are read from cold memory. Changes that did less work but touched more memory were
+slower here though faster alone, and were dropped: a bitmap bound on the overlap (512 bytes
+per event), finer grids sized to each kind of place's radius (fewer candidates, more
+postings), and a set of grid cells per event to turn down far places before measuring them
+(no faster).
 """
 
 from __future__ import annotations
