@@ -167,12 +167,14 @@ def _new_incident(p: Probe, event: Event, place: float, sim: float, policy: Clus
         return True  # a failure after the all-clear, or the same kind of attack elsewhere
     if {p.report.assessment.category, event.category} <= _UNREST:
         return False  # a wave of protests goes on day after day until a pause (the window)
-    theirs = sketches.marks(event.fingerprint) if p.marks else frozenset()
-    if theirs and not p.marks <= theirs and p.t - event.first_seen > policy.sequence:
+    mine = p.tiers.marks
+    theirs = sketches.marks(event.fingerprint) if mine else frozenset()
+    if theirs and not mine <= theirs and p.t - event.first_seen > policy.sequence:
         return True  # a new magnitude days later: a new earthquake
-    if place == COUNTRY and p.names:
+    names = p.tiers.names
+    if place == COUNTRY and names:
         known = sketches.names(event.fingerprint)
-        if known and not p.names & known:
+        if known and not names & known:
             return True  # unplaced names (villages the gazetteer lacks) that disagree
     if p.t - event.first_seen <= policy.fresh:  # early reports of one story, same town named
         return place < EXACT and sim < policy.fresh_similarity

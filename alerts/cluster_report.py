@@ -33,8 +33,6 @@ class Probe:
     query: sketches.Query
     ids: frozenset[str]
     onset: bool  # the headline announces an incident rather than following one up
-    names: frozenset[int]
-    marks: frozenset[int]
     places: tuple[Place, ...]
     countries: tuple[str, ...]
     protest: bool  # the text is about people protesting (two protest words)
@@ -62,8 +60,6 @@ def probe(report: Report, now: datetime) -> Probe:
         query,
         link_ids(report),
         cues.is_onset(report.item.title),
-        tiers.names,
-        tiers.marks,
         places,
         countries,
         cues.protest_cues(query) >= 2,

@@ -46,9 +46,9 @@ _SERIALS = itertools.count()  # tells which version another was grown from
 _TWO, _THREE = repeat(2), repeat(3)
 
 
-Delta = tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int]]
-"""Hashes by tier (COMMON, WORD, NAME, MARK) that one version added to or dropped from the
-one it grew from."""
+Delta = tuple[frozenset[int], ...]
+"""Hashes by tier (COMMON, WORD, NAME, MARK): what one version added to or dropped from the
+one it grew from, or a report's or sketch's values split by tier."""
 
 _NONE: frozenset[int] = frozenset()
 _NO_DELTA: Delta = (_NONE, _NONE, _NONE, _NONE)
@@ -59,20 +59,20 @@ def split(values: Iterable[int]) -> Delta:
     ordered = list(set(values))
     tiers = list(map(and_, ordered, _THREE))
     # In C: one pass per tier rather than Python work per value.
-    common, word, name, mark = (
+    return tuple(
         frozenset(map(rshift, compress(ordered, map(tier.__eq__, tiers)), _TWO))
         for tier in range(4)
     )
-    return common, word, name, mark
 
 
-def pack(by_tier: Sequence[AbstractSet[int]]) -> list[int]:
-    """Hashes by tier as ``hash << 2 | tier`` values (unordered)."""
+def pack(by_tier: Sequence[AbstractSet[int]]) -> tuple[int, ...]:
+    """Hashes by tier as the sorted tuple of their ``hash << 2 | tier`` values."""
     out: list[int] = []
     for tier, hashes in enumerate(by_tier):
         if hashes:
             out += map(or_, map(lshift, hashes, _TWO), repeat(tier))
-    return out
+    out.sort()
+    return tuple(out)
 
 
 class Features:
@@ -122,11 +122,12 @@ class Features:
             added.append(fresh)
         removed = self._trim(cap)
         if removed is _NO_DELTA:
-            return (added[0], added[1], added[2], added[3]), removed
+            return tuple(added), removed
         # A value added and dropped at once was never there.
-        a = [x - y for x, y in zip(added, removed, strict=True)]
-        r = [y - x for x, y in zip(added, removed, strict=True)]
-        return (a[0], a[1], a[2], a[3]), (r[0], r[1], r[2], r[3])
+        return (
+            tuple(x - y for x, y in zip(added, removed, strict=True)),
+            tuple(y - x for x, y in zip(added, removed, strict=True)),
+        )
 
     def _trim(self, cap: int) -> Delta:
         excess = self.size - cap
@@ -147,13 +148,11 @@ class Features:
             removed[tier] = frozenset(gone)
             self.size -= len(gone)
             excess -= len(gone)
-        return removed[0], removed[1], removed[2], removed[3]
+        return tuple(removed)
 
     def values(self) -> tuple[int, ...]:
         """Every value, in order."""
-        out = pack(self.by_tier)
-        out.sort()
-        return tuple(out)
+        return pack(self.by_tier)
 
 
 class Sketch(Sequence[int]):

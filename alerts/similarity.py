@@ -35,7 +35,7 @@ from alerts.cluster_words import (
     words,
     wordset,
 )
-from alerts.sketches import COMMON, MARK, NAME, WORD
+from alerts.sketches import COMMON, WORD, pack
 
 __all__ = [
     "Tiers",
@@ -120,7 +120,8 @@ def _feature(word: str) -> tuple[int, int] | None:
 
 
 class Tiers(NamedTuple):
-    """A text's feature hashes by tier, each hash in one tier (its highest)."""
+    """A text's feature hashes by tier, each hash in one tier (its highest); the fields in
+    the order of the tiers (COMMON, WORD, NAME, MARK), as ``pack`` and ``grow`` read them."""
 
     common: frozenset[int]
     plain: frozenset[int]  # the WORD tier
@@ -129,14 +130,7 @@ class Tiers(NamedTuple):
 
     def sketch(self) -> tuple[int, ...]:
         """The sorted tuple of ``hash << 2 | tier`` values."""
-        out = [h << 2 for h in self.common]
-        out += [h << 2 | WORD for h in self.plain]
-        if self.names:
-            out += [h << 2 | NAME for h in self.names]
-        if self.marks:
-            out += [h << 2 | MARK for h in self.marks]
-        out.sort()
-        return tuple(out)
+        return pack(self)
 
 
 def features(text: str, exclude: Iterable[str] = ()) -> dict[int, int]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
-from alerts.cluster_sketch import COMMON, MARK, NAME, WORD, Sketch, grow, split, view
+from alerts.cluster_sketch import COMMON, MARK, NAME, WORD, Sketch, grow, pack, split, view
 
 __all__ = [
     "CAP",
@@ -34,7 +34,7 @@ __all__ = [
     "merge_tiers",
     "names",
     "names_of",
-    "tiers",
+    "pack",
 ]
 
 WEIGHT = {COMMON: 0.2, WORD: 1.0, NAME: 2.0, MARK: 0.0}
@@ -43,11 +43,6 @@ CAP = 320  # features kept per event: enough for ~10 reports, bounded for memory
 _UNITS = (1, 5, 10, 0)
 _PLAIN = _UNITS[WORD]
 _NONE: frozenset[int] = frozenset()
-
-
-def tiers(fingerprint: Iterable[int]) -> dict[int, int]:
-    """Hash -> tier for a stored sketch."""
-    return {value >> 2: value & 3 for value in fingerprint}
 
 
 def containment(report: Iterable[int], event: Iterable[int]) -> float:
