@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,7 +30,7 @@ from alerts.render import Renderer
 from alerts.roster import Roster
 from alerts.route import route
 from alerts.store import feeds as feed_rows
-from alerts.store import records, retention
+from alerts.store import foldclock, records, retention
 from alerts.store.feeds import FeedState
 from alerts.store.retention import Pruned
 
@@ -65,6 +66,11 @@ class App:
         self.engine, self.owner, self.fetcher, self.sender = engine, owner, fetcher, sender
         self.opened_with = config.settings  # what the clients were made from (see reload)
         self._read: dict[str, frozenset[str]] = {}  # per feed: entry keys already read
+        # The open events, kept between polls; they are the database's as of fold clock
+        # ``_epoch`` (see store/foldclock.py). None: load them at the next fold.
+        self._index: EventIndex | None = None
+        self._epoch = 0
+        self._unstored: set[str] = set()  # this poll's events that are not security stories
         self.reload(config, renderer=renderer, classify=classify, roster=roster)
 
     def reload(
@@ -80,6 +86,7 @@ class App:
         """
         self.config, self.renderer, self.classify, self.roster = config, renderer, classify, roster
         self.policy = config.cluster_policy
+        self._index = None  # built for the old policy
         self._feeds = {f.name: f for f in config.feeds if f.enabled}
         with self.engine.begin() as conn:
             feed_rows.sync(conn, [(f.name, f.url) for f in self._feeds.values()])
@@ -87,36 +94,37 @@ class App:
     async def poll(self, now: datetime) -> PollStats:
         """Poll every due feed once and queue the advisories its new items call for."""
         stats = PollStats()
-        index = self._open_events(now)
+        self._forget_closed(now)
         quiet: list[FeedOutcome] = []
-        async for outcome in self._fetch_and_parse(now, stats):  # fetch + parse
-            if not outcome.items:
-                quiet.append(outcome)  # health only: saved together below
-            elif not self._take(outcome, index, now, stats):
-                index = self._open_events(now)  # the rolled-back feed may have changed it
-        self._settle_quiet(quiet, now, stats)
-        with self.engine.begin() as conn:
-            for event in index.due(now, self.policy):  # expiry and reminders
-                expired = cluster.expire(event, now, self.policy)
-                if expired is not None:
-                    self._record(conn, expired, now, stats)
+        try:
+            async for outcome in self._fetch_and_parse(now, stats):  # fetch + parse
+                if not outcome.items:
+                    quiet.append(outcome)  # health only: saved together below
+                else:
+                    self._take(outcome, now, stats)
+            self._settle_quiet(quiet, now, stats)
+            self._expire(now, stats)
+        finally:
+            self._forget_unstored()
         return stats
 
-    def _take(
-        self, outcome: FeedOutcome, index: EventIndex, now: datetime, stats: PollStats
-    ) -> bool:
-        """Store one feed's new items and fold its news into events; False if rolled back."""
+    def _take(self, outcome: FeedOutcome, now: datetime, stats: PollStats) -> None:
+        """Store one feed's new items and fold its news into events, in one transaction."""
         try:
-            with self.engine.begin() as conn:  # one feed, one transaction
+            with self._folding() as conn:  # one feed, one transaction
                 new = self._new_items(conn, outcome, now, stats)  # dedupe
+                news = self._news(new, outcome, now)  # no floods of old news
+                # Classified before folding starts: folding holds the fold clock's lock.
+                reports = [(item.key, self.classify(item)) for item in news]  # locate + assess
                 joined: dict[str, str] = {}
-                for item in self._news(new, outcome, now):  # no floods of old news
-                    report = self.classify(item)  # locate + assess
-                    candidates = index.candidates(report, now, self.policy)
-                    change = cluster.fold(report, candidates, now, self.policy)  # cluster
-                    index.put(change.event)
-                    self._record(conn, change, now, stats)  # route + render + outbox
-                    joined[item.key] = change.event.id
+                if reports:
+                    index = self._current(conn, now)
+                    for key, report in reports:
+                        candidates = index.candidates(report, now, self.policy)
+                        change = cluster.fold(report, candidates, now, self.policy)  # cluster
+                        index.put(change.event)
+                        self._record(conn, change, now, stats)  # route + render + outbox
+                        joined[key] = change.event.id
                 records.add_items(conn, new, now, joined)
         except Exception:
             # A bug or a database failure while handling one feed must not stop the others;
@@ -125,9 +133,23 @@ class App:
                 "feed %s: processing failed; retried at the next poll", outcome.state.name
             )
             stats.failed_feeds.append(outcome.state.name)
-            return False
+            return
         self._remember(outcome)
-        return True
+
+    def _expire(self, now: datetime, stats: PollStats) -> None:
+        """Resolve the events quiet for longer than the expiry; send reminders if set."""
+        with self._folding() as conn:
+            if (
+                self._index is not None
+                and foldclock.read(conn) == self._epoch
+                and not self._index.due(now, self.policy)
+            ):
+                return  # nothing due, and no instance changed the events: leave the clock
+            index = self._current(conn, now)
+            for event in index.due(now, self.policy):
+                expired = cluster.expire(event, now, self.policy)
+                if expired is not None:
+                    self._record(conn, expired, now, stats)
 
     async def prune(self, now: datetime) -> Pruned:
         """Forget what the retention settings no longer keep (see ``store.retention``)."""
@@ -152,15 +174,49 @@ class App:
 
     # ------------------------------------------------------------------ stages
 
-    def _open_events(self, now: datetime) -> EventIndex:
+    @contextmanager
+    def _folding(self) -> Iterator[Connection]:
+        """A transaction that may fold reports into the in-memory events: should it not
+        commit, they may hold what was rolled back, so they are loaded again."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except BaseException:
+            self._index = None
+            raise
+
+    def _current(self, conn: Connection, now: datetime) -> EventIndex:
+        """The open events as this transaction sees them, which no other instance can change
+        before it commits (``store.foldclock``): the kept ones if no other instance folded
+        since this one last did, else loaded again."""
+        epoch = foldclock.advance(conn)
+        if self._index is None or epoch != self._epoch + 1:
+            self._index = EventIndex(records.open_events(conn, self._since(now)), self.policy)
+            self._unstored.clear()
+        self._epoch = epoch
+        return self._index
+
+    def _since(self, now: datetime) -> datetime:
         # Events quiet for longer than the window take no reports but may still be due to
-        # expire (RESOLVED, "no report for ..."): load them until expiry has passed too.
-        since = now - self.policy.window - self.policy.expiry
-        index = EventIndex(policy=self.policy)
-        with self.engine.connect() as conn:
-            for event in records.open_events(conn, since):
-                index.put(event)
-        return index
+        # expire (RESOLVED, "no report for ..."): keep them until expiry has passed too.
+        return now - self.policy.window - self.policy.expiry
+
+    def _forget_closed(self, now: datetime) -> None:
+        """Drop from memory what loading the open events again would not bring back:
+        resolved events, and those too old to take a report or expire."""
+        if self._index is not None:
+            self._index.evict(self._since(now))
+            for event in self._index:
+                if event.resolved:
+                    self._index.remove(event.id)
+
+    def _forget_unstored(self) -> None:
+        """Non-stories are kept in memory for one poll's clustering only, as they are not
+        stored (``_record``)."""
+        if self._index is not None:
+            for event_id in self._unstored:
+                self._index.remove(event_id)
+        self._unstored.clear()
 
     async def _fetch_and_parse(self, now: datetime, stats: PollStats) -> AsyncIterator[FeedOutcome]:
         """Each due feed's outcome, as soon as it is fetched and parsed.
@@ -257,7 +313,9 @@ class App:
         reason = change.reason.value
         stats.changes[reason] = stats.changes.get(reason, 0) + 1
         if change.event.max_severity == 0 and change.event.revision == 0:
+            self._unstored.add(change.event.id)
             return  # not a security story: kept for this poll's clustering, not stored
+        self._unstored.discard(change.event.id)
         records.save_event(conn, change.event)
         if not change.reason.notifies or not records.record_change(conn, change, now):
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -22,10 +23,12 @@ class FeedServer:
 
     ``bodies[path]`` is served with an ETag so unchanged feeds answer 304; a path set to an
     int is answered with that status; ``raw`` bodies are served as given (HTML pages...).
+    A path with a gate is answered only once the test opens the gate.
     """
 
     def __init__(self) -> None:
         self.bodies: dict[str, bytes | int] = {}
+        self.gates: dict[str, asyncio.Event] = {}
         self.content_types: dict[str, str] = {}
         self.hits: dict[str, int] = {}
         self.base = ""
@@ -33,6 +36,8 @@ class FeedServer:
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"]
         self.hits[path] = self.hits.get(path, 0) + 1
+        if path in self.gates:
+            await self.gates[path].wait()
         body = self.bodies.get(path)
         if body is None:
             raise web.HTTPNotFound()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -13,6 +14,12 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from alerts.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+# Alembic's ``op`` and ``context`` are process-wide: one upgrade at a time in a process.
+_UPGRADING = threading.Lock()
+# Across processes, instances started together on PostgreSQL take turns on this lock (an
+# arbitrary key, the same in every release); the second then finds the schema current.
+_UPGRADE_LOCK = 0x616C657274730001
 
 
 def connect(url: str) -> Engine:
@@ -54,7 +61,9 @@ def upgrade(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as conn:
+        with _UPGRADING, engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except Exception as exc:  # driver errors are translated here, once

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -108,6 +109,14 @@ events = Table(
     Column("last_seen", UTCDateTime, nullable=False),
     Column("data", Text, nullable=False),  # the whole Event as JSON (store/codec.py)
     Index("ix_events_open_last_seen", "resolved", "last_seen"),
+)
+
+# One row, advanced by every transaction that folds reports into events (store/foldclock.py).
+fold_clock = Table(
+    "fold_clock",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", BigInteger, nullable=False),
 )
 
 changes = Table(
