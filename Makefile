@@ -5,30 +5,41 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CODE   := alerts tests benchmarks scripts
 
-.PHONY: demo test lint typecheck unit bench install install-dev clean
+.PHONY: demo test lint typecheck unit unit-python bench install install-dev native clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[native]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,native]'
 	touch $@ $(VENV)/.installed
 
+# The clustering core compiled with mypyc (alerts/native.py); a no-op when current. Without a
+# C compiler the service runs it as Python, slower: `install` says so and goes on.
+NATIVE := $(BIN)/python scripts/build_native.py
+
 install: $(VENV)/.installed
+	@$(NATIVE) || echo "make: the clustering core was not compiled; it runs as Python (slower)"
 install-dev: $(VENV)/.installed-dev
+native: $(VENV)/.installed
+	$(NATIVE)
 
 demo: install
 	$(BIN)/alerts demo --out demo-out
 
-test: install-dev unit lint typecheck
+test: install-dev unit unit-python lint typecheck
 
-unit: install-dev
-	$(BIN)/pytest -q
+# The tests run on the compiled core (and fail if it is not in use), then on the Python one.
+unit: install-dev native
+	ALERTS_REQUIRE_NATIVE=1 $(BIN)/pytest -q
+
+unit-python: install-dev
+	ALERTS_NATIVE=0 $(BIN)/pytest -q
 
 lint: install-dev
 	$(BIN)/ruff check $(CODE)
@@ -37,8 +48,8 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-bench: install-dev
+bench: install-dev native
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) demo-out var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build demo-out var .mypy_cache .ruff_cache .pytest_cache

@@ -89,23 +89,15 @@ class Features:
 
     __slots__ = ("by_tier", "hashes", "marks", "names", "owner", "size")
 
-    def __init__(self, values: Iterable[int] = ()) -> None:
-        self._fill(tuple(map(set, split(values))))
-
-    @classmethod
-    def of_tiers(cls, by_tier: Sequence[AbstractSet[int]]) -> Features:
-        """The features of a sketch given as its hashes by tier."""
-        features = cls.__new__(cls)
-        features._fill(tuple(map(set, by_tier)))
-        return features
-
-    def _fill(self, by_tier: tuple[set[int], ...]) -> None:
-        self.by_tier = by_tier
-        self.hashes: set[int] = set().union(*by_tier)
-        self.names = by_tier[NAME]
-        self.marks = by_tier[MARK]
+    def __init__(self, by_tier: Sequence[AbstractSet[int]]) -> None:
+        """The features of a sketch given as its hashes by tier (``split`` of its values)."""
+        tiers = tuple(map(set, by_tier))
+        self.by_tier = tiers
+        self.hashes: set[int] = set().union(*tiers)
+        self.names = tiers[NAME]
+        self.marks = tiers[MARK]
         self.owner = -1  # the serial of the Sketch that may read and grow it (no cycle)
-        self.size = sum(map(len, by_tier))
+        self.size = sum(map(len, tiers))
 
     def add(self, report: Sequence[AbstractSet[int]], cap: int) -> tuple[Delta, Delta]:
         """Add a report's hashes by tier and keep ``cap`` values (marks first, then names,
@@ -238,19 +230,19 @@ def view(sketch: Iterable[int]) -> Features:
     if isinstance(sketch, Sketch):
         f = sketch._features
         if f is None or f.owner != sketch._serial:
-            f = Features(sketch.flat())
+            f = Features(split(sketch.flat()))
             f.owner = sketch._serial
             sketch._features = f
         return f
-    return Features(sketch)
+    return Features(split(sketch))
 
 
 def grow(event: Iterable[int], report: Sequence[AbstractSet[int]], cap: int) -> Sketch:
     """The event's sketch with the report's hashes by tier (``split``) added, bounded to
     ``cap`` values."""
     if isinstance(event, tuple) and not event:  # a new event: the report's values
-        new = Sketch.__new__(Sketch)
-        first = Features.of_tiers(report)
+        new = Sketch(())
+        first = Features(report)
         first._trim(cap)
         _own(new, first, _NO_DELTA, _NO_DELTA, -1)
         return new
@@ -264,7 +256,7 @@ def grow(event: Iterable[int], report: Sequence[AbstractSet[int]], cap: int) -> 
     added, removed = features.add(report, cap)
     if not any(added) and not any(removed):
         return base  # nothing new: the same value
-    grown = Sketch.__new__(Sketch)
+    grown = Sketch(())
     _own(grown, features, added, removed, base._serial)
     base._next = grown
     return grown

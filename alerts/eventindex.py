@@ -134,8 +134,6 @@ class EventIndex:
         for key in after - before:
             self._postings[key].add(event.id)
 
-    add = put
-
     def _post_names(self, event_id: str, old: Event | None, new: Event | None) -> None:
         """Move the event's name postings from its old sketch's names to its new one's: by
         what the report added and removed when the new sketch grew from the old one."""

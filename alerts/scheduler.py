@@ -21,6 +21,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+import alerts
 from alerts.app import App
 from alerts.errors import ConfigError
 
@@ -80,6 +81,7 @@ class Runner:
             )
         scheduler.start()
         log.info("running: poll every %ss, flush every %ss", self.poll_seconds, self.flush_seconds)
+        log.info("clustering core: %s", alerts.CORE)
         await self.stopping.wait()
         log.info("stopping: waiting for %d running job(s)", len(self._running))
         scheduler.shutdown(wait=False)

@@ -86,7 +86,7 @@ class Query:
         marks: frozenset[int],
     ) -> Query:
         """The query for a sketch given as hashes by tier, each hash in one tier."""
-        query = cls.__new__(cls)  # without the grouping by weight: each tier is one weight
+        query = cls(())  # without the grouping by weight: each tier is one weight
         query._set(((_UNITS[COMMON], common), (_PLAIN, plain), (_UNITS[NAME], names)), marks)
         return query
 

@@ -43,6 +43,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
+import alerts
 from alerts import similarity
 from alerts.cluster import ClusterPolicy, fold
 from alerts.eventindex import EventIndex
@@ -166,6 +167,7 @@ def main() -> None:
     settle_heap()
     index = EventIndex(policy=policy)
     run(warm, index, policy)
+    print(f"clustering core: {alerts.CORE}")
     print(f"open events after warm-up: {_open(index, policy)}; max RSS {_rss_mib():.0f} MiB")
     seconds = run(measured, index, policy)
     print(
