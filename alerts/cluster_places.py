@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from alerts import geogrid
 from alerts.cluster_policy import ClusterPolicy
-from alerts.cluster_records import Places, places_of
+from alerts.cluster_records import Places, near, places_of
 from alerts.models import Category, Event, Place, PlaceKind
 
 __all__ = [
@@ -82,7 +82,7 @@ def _near(mine: Sequence[Place], theirs: Places, policy: ClusterPolicy, hazard: 
     reach = policy.area_km if hazard else max(policy.region_km, policy.city_km)
     for a in mine:
         lat = a.lat
-        for b in theirs.near(lat, reach / _KM_PER_DEGREE):
+        for b in near(theirs, lat, reach / _KM_PER_DEGREE):
             radius = _radius(a, b, policy, hazard)
             if abs(lat - b.lat) * _KM_PER_DEGREE <= radius and km(a, b) <= radius:
                 return True

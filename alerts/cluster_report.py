@@ -50,7 +50,7 @@ def probe(report: Report, now: datetime) -> Probe:
     text = report.item.text  # made on each access: made once here
     tiers = _tiers(report, text)
     places, countries = _where(report, text)
-    query = sketches.Query.of_tiers(*tiers)
+    query = sketches.Query(tiers=tiers)
     towns = tuple((p, similarity.hashes(p.matched or p.name)) for p in places if p.kind in _TOWN)
     # By position, in the order of the fields: a frozen dataclass takes keywords slower.
     made = Probe(

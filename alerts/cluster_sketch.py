@@ -18,6 +18,7 @@ it is read, which the service never does), while nothing keeps old versions aliv
 from __future__ import annotations
 
 import itertools
+from bisect import insort
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import compress, repeat
@@ -75,6 +76,31 @@ def pack(by_tier: Sequence[AbstractSet[int]]) -> tuple[int, ...]:
     return tuple(out)
 
 
+def highest(values: AbstractSet[int], k: int) -> list[int]:
+    """The ``k`` highest of ``values`` (hashes, which are >= 0), in order; all if fewer.
+
+    Once an event is full every report that joins it drops some: a pass that keeps the
+    highest so far costs a compare per value (on machine ints, compiled), where sorting the
+    tier compared Python ints ~n log n times.
+    """
+    if k <= 0:
+        return []
+    if k >= len(values):
+        return sorted(values)
+    top: list[int] = []
+    floor = -1  # the lowest of ``top`` once it holds k values
+    for v in values:
+        if len(top) < k:
+            insort(top, v)
+            if len(top) == k:
+                floor = top[0]
+        elif v > floor:
+            insort(top, v)
+            del top[0]
+            floor = top[0]
+    return top
+
+
 class Features:
     """A sketch's features for matching: the hashes of each tier (``names`` and ``marks``
     are two of them), every hash at any tier, and how many values there are.
@@ -130,7 +156,7 @@ class Features:
             hashes = self.by_tier[tier]
             if excess <= 0 or not hashes:
                 continue
-            gone = sorted(hashes)[len(hashes) - min(excess, len(hashes)) :]  # the highest
+            gone = highest(hashes, excess)
             hashes.difference_update(gone)
             others = [s for t, s in enumerate(self.by_tier) if t != tier and s]
             # A hash leaves the whole set only when no other tier has it.

@@ -19,10 +19,10 @@ from pathlib import Path
 
 __all__ = ["BUILD", "GROUP", "MODULES", "digests", "enable"]
 
-# The clustering core and what it calls per report. ``cluster_records`` stays Python: its
-# records are tuples with attributes, which compiled classes cannot be.
+# The clustering core and what it calls per report.
 MODULES = (
     "models",
+    "cluster_records",
     "geogrid",
     "cluster_policy",
     "cluster_words",

@@ -66,7 +66,14 @@ class Query:
 
     __slots__ = ("_groups", "_marks", "_plain", "_total")
 
-    def __init__(self, report: Iterable[int]) -> None:
+    def __init__(
+        self, report: Iterable[int] = (), tiers: Sequence[AbstractSet[int]] | None = None
+    ) -> None:
+        """The query for a sketch's values, or for its hashes by tier (each hash in one)."""
+        if tiers is not None:  # each hash in one tier: each tier is one weight
+            common, plain, names, marks = tiers
+            self._set(((_UNITS[COMMON], common), (_PLAIN, plain), (_UNITS[NAME], names)), marks)
+            return
         units: dict[int, int] = {}
         get = units.get
         for value in report:
@@ -76,19 +83,6 @@ class Query:
         for h, unit in units.items():
             groups.setdefault(unit, set()).add(h)
         self._set(groups.items(), groups.get(0, ()))
-
-    @classmethod
-    def of_tiers(
-        cls,
-        common: frozenset[int],
-        plain: frozenset[int],
-        names: frozenset[int],
-        marks: frozenset[int],
-    ) -> Query:
-        """The query for a sketch given as hashes by tier, each hash in one tier."""
-        query = cls(())  # without the grouping by weight: each tier is one weight
-        query._set(((_UNITS[COMMON], common), (_PLAIN, plain), (_UNITS[NAME], names)), marks)
-        return query
 
     def _set(self, groups: Iterable[tuple[int, Iterable[int]]], marks: Iterable[int]) -> None:
         # Each hash in one group, by its weight; those of weight 0 (marks) apart. One loop:

@@ -13,7 +13,7 @@ from alerts import cluster_places, sketches
 from alerts import similarity as sim
 from alerts.cluster import ClusterPolicy, fold
 from alerts.cluster_records import Places, Sources
-from alerts.cluster_sketch import Sketch, view
+from alerts.cluster_sketch import Sketch, highest, view
 from alerts.cluster_words import WORD, fold_text, words
 from alerts.eventindex import EventIndex
 from alerts.models import (
@@ -233,3 +233,13 @@ def test_places_answer_as_every_pair_of_places_would() -> None:
 
 def _event_at(places: tuple[Place, ...]) -> Event:
     return fold(_report(99, "Gunmen storm the hotel", places[0], T0), [], T0, POLICY).event
+
+
+def test_highest_keeps_what_sorting_the_tier_would() -> None:
+    """The trim's selection of the values to drop, against the sort it replaced."""
+    rng = random.Random(5)
+    for _ in range(500):
+        values = {rng.randrange(1 << 32) for _ in range(rng.randint(0, 300))}
+        k = rng.randint(0, 320)
+        expected = sorted(values)[len(values) - min(k, len(values)) :] if k > 0 else []
+        assert highest(values, k) == expected
