@@ -7,6 +7,7 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine
 
 from alerts import cluster_places, sketches
@@ -47,18 +48,23 @@ def _random_sketch(rng: random.Random, n: int, pool: int) -> tuple[int, ...]:
     return tuple(sorted({rng.randrange(pool) << 2 | rng.choice((0, 1, 1, 2, 3)) for _ in range(n)}))
 
 
-def test_grown_sketches_equal_the_plain_merge_and_old_versions_still_read_right() -> None:
+# A small pool: hashes meet at other tiers. A large one: what a report adds is new, and a
+# full event trims on every join, as long-lived events do.
+@pytest.mark.parametrize(("pool", "rounds"), [(80, 60), (1 << 32, 300)])
+def test_grown_sketches_equal_the_plain_merge_and_old_versions_still_read_right(
+    pool: int, rounds: int
+) -> None:
     rng = random.Random(5)
     plain: tuple[int, ...] = ()
     grown: Sketch | tuple[int, ...] = ()
     versions: list[tuple[Sketch | tuple[int, ...], tuple[int, ...]]] = []
-    for _ in range(60):
-        report = _random_sketch(rng, 12, 80)  # a small pool: hashes meet at other tiers
+    for _ in range(rounds):
+        report = _random_sketch(rng, 12, pool)
         plain = _merged(plain, report, 40)
         grown = sketches.merge(grown, report, cap=40)
         assert tuple(grown) == plain and grown == plain and len(grown) == len(plain)
         versions.append((grown, plain))
-    query = sketches.Query(_random_sketch(rng, 20, 80))
+    query = sketches.Query(_random_sketch(rng, 20, pool))
     for version, expected in versions:  # every older version, read after all the growth
         assert tuple(version) == expected
         assert sketches.names(version) == sketches.names(expected)
