@@ -43,6 +43,7 @@ __all__ = [
 
 COMMON, WORD, NAME, MARK = 0, 1, 2, 3
 _DROP_ORDER = (COMMON, WORD, NAME, MARK)  # over the cap, the highest values of these go
+_RESERVE = 48  # highest values of a trimmed tier kept in order (``Features._drop``)
 _SERIALS = itertools.count()  # tells which version another was grown from
 _TWO, _THREE = repeat(2), repeat(3)
 
@@ -113,7 +114,7 @@ class Features:
     map reads its index and then its entries.
     """
 
-    __slots__ = ("by_tier", "hashes", "marks", "names", "owner", "size")
+    __slots__ = ("by_tier", "hashes", "marks", "names", "owner", "reserve", "size")
 
     def __init__(self, by_tier: Sequence[AbstractSet[int]]) -> None:
         """The features of a sketch given as its hashes by tier (``split`` of its values)."""
@@ -124,6 +125,7 @@ class Features:
         self.marks = tiers[MARK]
         self.owner = -1  # the serial of the Sketch that may read and grow it (no cycle)
         self.size = sum(map(len, tiers))
+        self.reserve: list[list[int]] | None = None  # made at the first trim (``_drop``)
 
     def add(self, report: Sequence[AbstractSet[int]], cap: int) -> tuple[Delta, Delta]:
         """Add a report's hashes by tier and keep ``cap`` values (marks first, then names,
@@ -138,7 +140,7 @@ class Features:
                 self.hashes.update(fresh)
                 self.size += len(fresh)
             added.append(fresh)
-        removed = self._trim(cap)
+        removed = self._trim(cap, added)
         if removed is _NO_DELTA:
             return tuple(added), removed
         # A value added and dropped at once was never there.
@@ -147,16 +149,18 @@ class Features:
             tuple(y - x for x, y in zip(added, removed, strict=True)),
         )
 
-    def _trim(self, cap: int) -> Delta:
+    def _trim(self, cap: int, added: Sequence[AbstractSet[int]] = _NO_DELTA) -> Delta:
+        """Drop the values over ``cap``; ``added``: what a report just added, by tier."""
         excess = self.size - cap
         if excess <= 0:
+            self._check_reserve(added, _NO_DELTA)
             return _NO_DELTA
         removed = [_NONE] * 4
         for tier in _DROP_ORDER:
             hashes = self.by_tier[tier]
             if excess <= 0 or not hashes:
                 continue
-            gone = highest(hashes, excess)
+            gone = self._drop(tier, min(excess, len(hashes)), added[tier])
             hashes.difference_update(gone)
             others = [s for t, s in enumerate(self.by_tier) if t != tier and s]
             # A hash leaves the whole set only when no other tier has it.
@@ -166,7 +170,49 @@ class Features:
             removed[tier] = frozenset(gone)
             self.size -= len(gone)
             excess -= len(gone)
+        self._check_reserve(added, removed)
         return tuple(removed)
+
+    def _check_reserve(self, added: Sequence[AbstractSet[int]], removed: Sequence[object]) -> None:
+        """Forget the reserve of a tier not trimmed (``removed``) that a report added a value
+        to above its lowest: it is made again when next needed (``_drop``)."""
+        reserve = self.reserve
+        if reserve is not None:
+            for tier, fresh in enumerate(added):
+                top = reserve[tier]
+                if fresh and top and not removed[tier] and max(fresh) > top[0]:
+                    reserve[tier] = []
+
+    def _drop(self, tier: int, k: int, fresh: AbstractSet[int]) -> list[int]:
+        """The ``k`` highest values of a tier, to drop (``fresh``: those just added).
+
+        A full event drops values at every report that joins it, and reading every value
+        of a tier from cold memory was most of the cost. So the event keeps a reserve: the
+        highest values of the tier, in order, every other value being lower than the
+        reserve's lowest. What a report adds above that lowest joins the reserve; the
+        values to drop are the reserve's highest; the tier is read again only when the
+        reserve runs short.
+        """
+        hashes = self.by_tier[tier]
+        if self.reserve is None:
+            self.reserve = [[], [], [], []]
+        if k >= len(hashes):
+            self.reserve[tier] = []
+            return list(hashes)  # the whole tier
+        top = self.reserve[tier]
+        if top:
+            above = [v for v in fresh if v > top[0]]
+            if above:
+                top += above
+                top.sort()  # a sorted run and a short tail: a merge
+        if len(top) < k:
+            top = highest(hashes, min(len(hashes), k + _RESERVE))
+        gone = top[-k:]
+        del top[-k:]
+        if len(top) > 2 * _RESERVE:
+            del top[:-_RESERVE]  # the lowest go back to the tier only
+        self.reserve[tier] = top
+        return gone
 
     def values(self) -> tuple[int, ...]:
         """Every value, in order."""

@@ -249,3 +249,20 @@ def test_highest_keeps_what_sorting_the_tier_would() -> None:
         k = rng.randint(0, 320)
         expected = sorted(values)[len(values) - min(k, len(values)) :] if k > 0 else []
         assert highest(values, k) == expected
+
+
+@pytest.mark.parametrize("pool", [300, 1 << 32])
+def test_an_event_that_trims_at_every_join_keeps_what_the_plain_merge_keeps(pool: int) -> None:
+    """Words and names, no marks: once full, every join drops words, from the tier's
+    reserve of its highest values (``Features._drop``); a small pool brings values back."""
+    rng = random.Random(11)
+    plain: tuple[int, ...] = ()
+    grown: Sketch | tuple[int, ...] = ()
+    for _ in range(400):
+        n = rng.choice((5, 25, 60))  # now and then a long report: the reserve runs short
+        report = tuple(
+            sorted({rng.randrange(pool) << 2 | rng.choice((0, 1, 1, 1, 1, 2)) for _ in range(n)})
+        )
+        plain = _merged(plain, report, 100)
+        grown = sketches.merge(grown, report, cap=100)
+        assert tuple(grown) == plain
