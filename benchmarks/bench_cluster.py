@@ -11,25 +11,25 @@ they agree (about half start events); ~20,000 reports per window keep ~10,000 ev
 while old ones expire and are evicted. Target (issue 6): >= 5,000 items/s on the 2-vCPU
 build machine, memory bounded.
 
-Measured 25 Nov 2026 (2 vCPU shared, CPU time; target NOT met): 2,648-3,086 items/s over
-the 100,000 items, against 2,389-2,430 for the code at the start of the day, run alternately
-on the same machine (3,770-4,124 against 3,343-3,349 over the first 30,000). Throughput
-falls along the run as events gather reports (5.4 sources and 85 features each at the end,
-against 1.5 and 43 at the start). Traced memory of the index: 73 MiB after warm-up, 136 MiB
-20,000 items later (83 and 147 before an event's features became sets by tier); ``evict``
-bounds it.
+Measured 24 Nov 2026 (2 vCPU shared, CPU time; target NOT met), runs alternating on the
+same machine: 3,704-4,069 items/s over the 100,000 items with the compiled core (``make
+native``; 4,050-4,599 in quieter runs earlier the same day), 2,977-3,276 with its Python
+sources (ALERTS_NATIVE=0), against 2,790-3,049 for the code at the start of the day. The
+machine's speed varies by ~15 % over an hour: compare only runs made one after the other.
+Throughput falls along the run as events gather reports (5.4 sources and 85 features each
+at the end, against 1.5 and 43 at the start) and the reports' made-up names link each to
+more far events (6.5 candidates per report at the start, 9.7 after 60,000). Traced memory
+of the index: 75 MiB after warm-up, 139 MiB 20,000 items later; ``evict`` bounds it.
 
-Where the time goes, per report at ~250 us (20,000 items, wall clock per phase): preparing
-the report ~95 us (its words looked up in a table of ~56,000, ~0.8 new words learnt per
-report), finding candidates ~33, choosing among ~6.5 candidates and growing the event ~98
-(~5.4 of the candidates are at other places and turned down: ~3.2 share a name with the
-report, ~2.2 share none and are in a neighbouring grid cell), posting the event ~19,
-evicting ~8; garbage collection of the young generation takes 10-16 us of these. The loop is
-bound by memory, not by the interpreter: run a second time on the same report, the lookups
-and scores take half to a third of the time, because each candidate's places, sketch and
-sources are read from cold memory. Changes that did less work but touched more memory were
-slower here though faster alone, and were dropped: a bitmap bound on the overlap (512 bytes
-per event), finer grids sized to each kind of place's radius (fewer candidates, more
+Where the time goes, compiled, late in the run (perf, sampled): preparing the report 29 %
+(its text 22 %: words looked up in a table of ~56,000, mostly from cold memory), choosing
+among the candidates 28 % (places 12 %, text overlap 9 %), growing the event 16 % (dropping
+values over the cap ~6 %, since a full event keeps a reserve of its highest values; ~12 %
+before), finding candidates 9 %, posting the event 7 %, the duplicate check 4 %, new events
+3 %, evicting 3 %, garbage collection ~2 %. Nothing left is over a few per cent that is not
+reading cold memory or already in C. Changes that did less work but touched more memory
+were slower here though faster alone, and were dropped: a bitmap bound on the overlap (512
+bytes per event), finer grids sized to each kind of place's radius (fewer candidates, more
 postings), and a set of grid cells per event to turn down far places before measuring them
 (no faster).
 """
