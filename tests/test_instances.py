@@ -134,3 +134,22 @@ async def test_instances_folding_at_the_same_time_make_one_event(
     assert _recipients(s) == BAMAKO
     n, links = _events_and_links(postgres_url)
     assert (n, len(links)) == (1, 6)
+
+
+async def test_one_instance_keeps_its_open_events_between_polls(tmp_path: Path) -> None:
+    """Alone on its database, an instance does not load the open events again at each poll
+    (with ~12,000 open events that took ~2-3 s a poll); it does after another folded."""
+    feeds: dict[str, bytes | int] = {"wire": rss([ATTACK]), "local": rss([])}
+    async with stack(tmp_path, feeds, staff=STAFF, routes=ROUTES) as s:
+        config = service.load(s.folder)
+        async with service.open_app(_instance(config, "a", ["wire"])) as a:
+            await a.poll(T0)
+            kept = a._index
+            s.server.bodies["wire.xml"] = rss([ATTACK, THIRD])
+            assert (await a.poll(T1)).changes == {"NONE": 1}
+            assert a._index is kept and kept is not None
+            async with service.open_app(_instance(config, "b", ["local"])) as b:
+                s.server.bodies["local.xml"] = rss([SECOND])
+                await b.poll(T1)
+            await a.poll(T2)
+            assert a._index is not kept, "another instance folded: loaded again"
