@@ -12,6 +12,7 @@ until the next build. ``ALERTS_NATIVE=0`` runs the sources whatever is built.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import sys
@@ -46,9 +47,10 @@ def digests(sources: Path = SOURCES) -> dict[str, str]:
     return {m: hashlib.sha256((sources / f"{m}.py").read_bytes()).hexdigest() for m in MODULES}
 
 
-def enable(package_path: list[str], build: Path = BUILD) -> str:
+def enable(package_path: list[str], build: Path = BUILD, group: str = GROUP) -> str:
     """Put the build of ``build`` first on ``package_path`` (the package's ``__path__``) if
-    it was made from the current sources by this Python; says what runs, for the log."""
+    it was made from the current sources by this Python and loads; says what runs, for the
+    log. ``group``: the name of the build's shared library, less ``__mypyc``."""
     if os.environ.get("ALERTS_NATIVE", "1") == "0":
         return "Python (ALERTS_NATIVE=0)"
     try:
@@ -61,7 +63,14 @@ def enable(package_path: list[str], build: Path = BUILD) -> str:
         return f"Python (compiled for {manifest.get('python')}: make native)"
     if manifest.get("digests") != digests():
         return "Python (sources changed since the build: make native)"
-    package_path.insert(0, str(build / "alerts"))
-    if str(build) not in sys.path:
+    added = str(build) not in sys.path
+    if added:
         sys.path.append(str(build))  # the shared library of the compiled modules
+    try:  # a build copied from another machine may not load here: then run the sources
+        importlib.import_module(f"{group}__mypyc")
+    except ImportError as exc:
+        if added:
+            sys.path.remove(str(build))
+        return f"Python (the build does not load: {exc})"
+    package_path.insert(0, str(build / "alerts"))
     return f"compiled ({build})"

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,29 @@ def test_a_build_of_the_current_sources_goes_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ALERTS_NATIVE", raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
     _manifest(tmp_path, native.digests(), sys.implementation.cache_tag)
+    (tmp_path / "alerts_fake__mypyc.py").write_text("")  # the shared library, loadable
     path = ["/src/alerts"]
-    assert native.enable(path, tmp_path).startswith("compiled")
+    try:
+        assert native.enable(path, tmp_path, group="alerts_fake").startswith("compiled")
+    finally:
+        sys.modules.pop("alerts_fake__mypyc", None)
     assert path == [str(tmp_path / "alerts"), "/src/alerts"]
+
+
+def test_a_build_that_does_not_load_here_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copied from another machine, say: the sources run."""
+    monkeypatch.delenv("ALERTS_NATIVE", raising=False)
+    _manifest(tmp_path, native.digests(), sys.implementation.cache_tag)
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    (tmp_path / f"alerts_broken__mypyc{suffix}").write_bytes(b"not a shared library")
+    path = ["/src/alerts"]
+    status = native.enable(path, tmp_path, group="alerts_broken")
+    assert status.startswith("Python (the build does not load: ")
+    assert path == ["/src/alerts"] and str(tmp_path) not in sys.path
 
 
 def test_an_edited_source_is_never_shadowed_by_an_old_build(
