@@ -102,6 +102,16 @@ def highest(values: AbstractSet[int], k: int) -> list[int]:
     return top
 
 
+def _take_in(top: list[int], fresh: AbstractSet[int]) -> None:
+    """Add to a tier's reserve (``Features._drop``) the new values above its lowest."""
+    above = [v for v in fresh if v > top[0]]
+    if above:
+        top += above
+        top.sort()  # a sorted run and a short tail: a merge
+        if len(top) > 2 * _RESERVE:
+            del top[:-_RESERVE]  # the lowest go back to the tier only
+
+
 class Features:
     """A sketch's features for matching: the hashes of each tier (``names`` and ``marks``
     are two of them), every hash at any tier, and how many values there are.
@@ -174,14 +184,14 @@ class Features:
         return tuple(removed)
 
     def _check_reserve(self, added: Sequence[AbstractSet[int]], removed: Sequence[object]) -> None:
-        """Forget the reserve of a tier not trimmed (``removed``) that a report added a value
-        to above its lowest: it is made again when next needed (``_drop``)."""
+        """Take into the reserve of a tier not trimmed (``removed``) what a report added to
+        it above the reserve's lowest value, as a trim would (``_drop``)."""
         reserve = self.reserve
         if reserve is not None:
             for tier, fresh in enumerate(added):
                 top = reserve[tier]
-                if fresh and top and not removed[tier] and max(fresh) > top[0]:
-                    reserve[tier] = []
+                if fresh and top and not removed[tier]:
+                    _take_in(top, fresh)
 
     def _drop(self, tier: int, k: int, fresh: AbstractSet[int]) -> list[int]:
         """The ``k`` highest values of a tier, to drop (``fresh``: those just added).
@@ -201,16 +211,11 @@ class Features:
             return list(hashes)  # the whole tier
         top = self.reserve[tier]
         if top:
-            above = [v for v in fresh if v > top[0]]
-            if above:
-                top += above
-                top.sort()  # a sorted run and a short tail: a merge
+            _take_in(top, fresh)
         if len(top) < k:
             top = highest(hashes, min(len(hashes), k + _RESERVE))
         gone = top[-k:]
         del top[-k:]
-        if len(top) > 2 * _RESERVE:
-            del top[:-_RESERVE]  # the lowest go back to the tier only
         self.reserve[tier] = top
         return gone
 
