@@ -39,7 +39,7 @@ from alerts.cluster_match import (
     report_time,
 )
 from alerts.cluster_policy import ClusterPolicy
-from alerts.cluster_records import Places, Sources, places_of, sources_of
+from alerts.cluster_records import Places, Sources, joined, places_of, sources_of
 from alerts.cluster_report import Probe, probe
 from alerts.models import Change, ChangeReason, Event, Place, Report, Signal, Source
 
@@ -189,7 +189,7 @@ def _grown(event: Event, p: Probe, now: datetime, reason: ChangeReason) -> Event
     """
     report = p.report
     a, seen = report.assessment, p.t
-    sources = Sources((*event.sources, _source(report, now)))
+    sources = joined(event.sources, _source(report, now))
     if len(sources) > MAX_SOURCES:
         sources = Sources((sources[0], *sources[-(MAX_SOURCES - 1) :]))
     upgrade = event.category in NEUTRAL and a.category not in NEUTRAL

@@ -22,7 +22,7 @@ from mypy_extensions import mypyc_attr
 
 from alerts.models import Place, PlaceKind, Source
 
-__all__ = ["Places", "Sources", "near", "places_of", "sources_of"]
+__all__ = ["Places", "Sources", "joined", "near", "places_of", "sources_of"]
 
 _TOWN = (PlaceKind.CITY, PlaceKind.POINT, PlaceKind.AIRPORT)
 _LAT = attrgetter("lat")
@@ -61,6 +61,15 @@ class Sources(tuple[Source, ...]):
         self = tuple.__new__(cls, sources)
         self.links = frozenset(map(_LINK, self))
         return self
+
+
+def joined(sources: Iterable[Source], source: Source) -> Sources:
+    """``sources`` and one more, the links from the old set of them: a report that joins an
+    event reads none of its older sources (they are in cold memory)."""
+    old = sources_of(sources)
+    made = tuple.__new__(Sources, (*old, source))
+    made.links = old.links | {source.link}
+    return made
 
 
 def near(places: Places, lat: float, degrees: float) -> Sequence[Place]:

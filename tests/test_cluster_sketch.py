@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from alerts import cluster_places, sketches
 from alerts import similarity as sim
 from alerts.cluster import ClusterPolicy, fold
-from alerts.cluster_records import Places, Sources
+from alerts.cluster_records import Places, Sources, joined
 from alerts.cluster_sketch import Sketch, highest, view
 from alerts.cluster_words import WORD, fold_text, words
 from alerts.eventindex import EventIndex
@@ -26,6 +26,7 @@ from alerts.models import (
     Place,
     PlaceKind,
     Report,
+    Source,
 )
 from alerts.store import codec, records
 
@@ -235,6 +236,16 @@ def test_places_answer_as_every_pair_of_places_would() -> None:
     assert Places((ALPHA, land)).named == {("Alpha", "ZZ")}
     assert Places((ALPHA, land)).towns == {"ZZ"}
     assert Sources(()).links == frozenset()
+
+
+def test_a_source_joined_to_sources_keeps_every_link() -> None:
+    first = Source("wire", "https://a.test/1", "One", T0)
+    second = Source("tv", None, "Two", T0)
+    third = Source("wire", "https://a.test/3", "Three", T0)
+    for old in [(), (first,), Sources((first, second))]:  # plain tuples from the store too
+        made = joined(old, third)
+        assert made == (*old, third) and isinstance(made, Sources)
+        assert made.links == Sources((*old, third)).links
 
 
 def _event_at(places: tuple[Place, ...]) -> Event:
