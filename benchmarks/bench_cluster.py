@@ -12,10 +12,10 @@ while old ones expire and are evicted. Target (issue 6): >= 5,000 items/s on the
 build machine, memory bounded.
 
 Measured 24 Nov 2026 (2 vCPU shared, CPU time; target NOT met), runs alternating on the
-same machine: 3,704-4,069 items/s over the 100,000 items with the compiled core (``make
-native``; 4,050-4,599 in quieter runs earlier the same day), 2,977-3,276 with its Python
-sources (ALERTS_NATIVE=0), against 2,790-3,049 for the code at the start of the day. The
-machine's speed varies by ~15 % over an hour: compare only runs made one after the other.
+same machine: 4,268-4,379 items/s over the 100,000 items with the compiled core (``make
+native``), 3,275-3,278 with its Python sources (ALERTS_NATIVE=0), against 2,902-3,086 for
+the code at the start of the day. The machine's speed varies by ~15 % over an hour:
+compare only runs made one after the other.
 Throughput falls along the run as events gather reports (5.4 sources and 85 features each
 at the end, against 1.5 and 43 at the start) and the reports' made-up names link each to
 more far events (6.5 candidates per report at the start, 9.7 after 60,000). Traced memory
