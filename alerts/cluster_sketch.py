@@ -80,9 +80,9 @@ def pack(by_tier: Sequence[AbstractSet[int]]) -> tuple[int, ...]:
 def highest(values: AbstractSet[int], k: int) -> list[int]:
     """The ``k`` highest of ``values`` (hashes, which are >= 0), in order; all if fewer.
 
-    Once an event is full every report that joins it drops some: a pass that keeps the
-    highest so far costs a compare per value (on machine ints, compiled), where sorting the
-    tier compared Python ints ~n log n times.
+    Fills a tier's reserve (``Features._drop``): a pass that keeps the highest so far costs
+    a compare per value (on machine ints, compiled), where sorting the tier compared Python
+    ints ~n log n times.
     """
     if k <= 0:
         return []
@@ -118,7 +118,8 @@ class Features:
 
     Kept as sets of hashes by tier, because a report comes as such sets (``similarity.
     Tiers``): what it adds is a set difference per tier, in C, with no value packed or
-    unpacked. Only dropping values over the cap asks for an order, and that is rare.
+    unpacked. Only dropping values over the cap asks for an order: a full event keeps its
+    highest values in order for that (``_drop``).
     ``hashes`` is a set rather than a hash -> tiers map because matching reads it for every
     candidate event, mostly from cold memory: a set finds a hash in one cache line where a
     map reads its index and then its entries.
@@ -163,7 +164,7 @@ class Features:
         """Drop the values over ``cap``; ``added``: what a report just added, by tier."""
         excess = self.size - cap
         if excess <= 0:
-            self._check_reserve(added, _NO_DELTA)
+            self._keep_reserves(added, _NO_DELTA)
             return _NO_DELTA
         removed = [_NONE] * 4
         for tier in _DROP_ORDER:
@@ -180,12 +181,12 @@ class Features:
             removed[tier] = frozenset(gone)
             self.size -= len(gone)
             excess -= len(gone)
-        self._check_reserve(added, removed)
+        self._keep_reserves(added, removed)
         return tuple(removed)
 
-    def _check_reserve(self, added: Sequence[AbstractSet[int]], removed: Sequence[object]) -> None:
-        """Take into the reserve of a tier not trimmed (``removed``) what a report added to
-        it above the reserve's lowest value, as a trim would (``_drop``)."""
+    def _keep_reserves(self, added: Sequence[AbstractSet[int]], removed: Sequence[object]) -> None:
+        """Take into the reserve of each tier not trimmed (``removed``) what a report added
+        to it above the reserve's lowest value, as a trim would (``_drop``)."""
         reserve = self.reserve
         if reserve is not None:
             for tier, fresh in enumerate(added):

@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["BUILD", "GROUP", "MODULES", "digests", "enable"]
+__all__ = ["BUILD", "GROUP", "MODULES", "digests", "enable", "stale"]
 
 # The clustering core and what it calls per report.
 MODULES = (
@@ -47,22 +47,31 @@ def digests(sources: Path = SOURCES) -> dict[str, str]:
     return {m: hashlib.sha256((sources / f"{m}.py").read_bytes()).hexdigest() for m in MODULES}
 
 
+def stale(build: Path = BUILD) -> str | None:
+    """Why the build in ``build`` is not of the current sources for this Python, or None
+    when it is (its manifest says; ``scripts/build_native.py`` writes it)."""
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "not compiled: make native"
+    except (OSError, ValueError) as exc:
+        return f"unreadable {build / 'manifest.json'}: {exc}"
+    if manifest.get("python") != sys.implementation.cache_tag:
+        return f"compiled for {manifest.get('python')}: make native"
+    if manifest.get("digests") != digests():
+        return "sources changed since the build: make native"
+    return None
+
+
 def enable(package_path: list[str], build: Path = BUILD, group: str = GROUP) -> str:
     """Put the build of ``build`` first on ``package_path`` (the package's ``__path__``) if
     it was made from the current sources by this Python and loads; says what runs, for the
     log. ``group``: the name of the build's shared library, less ``__mypyc``."""
     if os.environ.get("ALERTS_NATIVE", "1") == "0":
         return "Python (ALERTS_NATIVE=0)"
-    try:
-        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return "Python (not compiled: make native)"
-    except (OSError, ValueError) as exc:
-        return f"Python (unreadable {build / 'manifest.json'}: {exc})"
-    if manifest.get("python") != sys.implementation.cache_tag:
-        return f"Python (compiled for {manifest.get('python')}: make native)"
-    if manifest.get("digests") != digests():
-        return "Python (sources changed since the build: make native)"
+    why = stale(build)
+    if why is not None:
+        return f"Python ({why})"
     added = str(build) not in sys.path
     if added:
         sys.path.append(str(build))  # the shared library of the compiled modules

@@ -18,15 +18,6 @@ import tempfile
 from alerts import native
 
 
-def _current() -> bool:
-    try:
-        manifest = json.loads((native.BUILD / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    same_python = manifest.get("python") == sys.implementation.cache_tag
-    return bool(same_python and manifest.get("digests") == native.digests())
-
-
 def build() -> None:
     """Compile every module of ``native.MODULES`` and write the manifest."""
     from mypyc.build import mypycify  # from mypy, installed with the "native" extra
@@ -56,7 +47,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="build even if current")
     args = ap.parse_args()
-    if _current() and not args.force:
+    if native.stale() is None and not args.force:
         print(f"native: {native.BUILD} is current")
         return
     build()

@@ -6,7 +6,6 @@ import pytest
 
 from alerts import cluster_words as cw
 from alerts import similarity as sim
-from alerts.cues import is_onset
 
 TEXTS = [
     "Gunmen storm the Inter-Continental hotel in Kabul. Police said O'Brien was hurt.",
@@ -30,18 +29,3 @@ def test_text_words_is_words_without_references(text: str) -> None:
 def test_located_tiers_is_tiers(text: str) -> None:
     places = ["Kabul", "Ankara", "Kathmandu", "Dhaka"]
     assert sim.located_tiers(text, sim.located_words(places)) == sim.tiers(text, places)
-
-
-@pytest.mark.parametrize(
-    ("title", "onset"),
-    [
-        ("Explosion hits Dhaka market", True),
-        ("Blackout enters second day in Karachi", False),
-        ("Protesters storm parliament for a 3rd night", False),
-        ("Quake rocks Lima on a Tuesday", True),
-        ("Gunfire erupts in Bamako as the 2nd WEEK begins", False),
-        ("Sirens sound in Kyiv, seventh nıght of raids", False),
-    ],
-)
-def test_onset_headlines(title: str, onset: bool) -> None:
-    assert is_onset(title) is onset

@@ -74,6 +74,12 @@ def test_merge_is_bounded_and_keeps_names_and_marks() -> None:
         ("Second night of unrest in Paris", False),
         ("Venezuela outage drags into fourth day", False),
         ("Market reopens behind concrete barriers", False),
+        ("Explosion hits Dhaka market", True),
+        ("Blackout enters second day in Karachi", False),
+        ("Protesters storm parliament for a 3rd night", False),
+        ("Quake rocks Lima on a Tuesday", True),
+        ("Gunfire erupts in Bamako as the 2nd WEEK begins", False),
+        ("Sirens sound in Kyiv, seventh nıght of raids", False),
     ],
 )
 def test_onset_headlines(title: str, onset: bool) -> None:
