@@ -1,7 +1,7 @@
 """The clustering core compiled with mypyc, used when a build of the current sources exists.
 
 The modules in ``MODULES`` are the plain, strictly typed Python of this package: every
-report goes through them, and compiled they fold ~1.3 times as many reports a second
+report goes through them, and compiled they fold 1.2-1.3 times as many reports a second
 (``benchmarks/bench_cluster.py``). ``make native`` (part of ``make install`` and ``make
 test``) compiles them into ``build/native`` beside the package, with a manifest of each
 source's SHA-256. At import, ``enable`` puts that build ahead of the sources only when every
