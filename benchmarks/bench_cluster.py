@@ -17,14 +17,14 @@ windows of them are folded before timing starts, so that the index is in its ste
 while old ones expire and are evicted.
 
 Measured 24 Nov 2026 (2 vCPU AMD EPYC, shared; CPU time), runs one after the other: 7,137-
-7,840 items/s with the compiled core (``make native``), 5,893-6,025 with its Python sources
-(ALERTS_NATIVE=0); events against incidents: B-cubed precision 0.72, recall 0.92 (mostly
-incidents at one busy city within hours, which share the town and the generic words, folded
-together; ``cluster_match`` takes an onset at the same town within ``fresh`` as the same
-story: on the first 30,000 reports 0.76 with it, 0.83 without). Traced memory of the index:
-155 MiB after warm-up, 160 MiB 20,000 items later; ``evict`` bounds it. The machine's speed
-varies by ~15 % over an hour, and by more from one machine to the next: compare only runs
-made one after the other.
+8,272 items/s with the compiled core (``make native``, five runs), 5,893-6,025 with its
+Python sources (ALERTS_NATIVE=0, two runs); events against incidents: B-cubed precision
+0.72, recall 0.92 (mostly incidents at one busy city within hours, which share the town and
+the generic words, folded together; ``cluster_match`` takes an onset at the same town within
+``fresh`` as the same story: on the first 30,000 reports 0.76 with it, 0.83 without). Traced
+memory of the index: 155 MiB after warm-up, 160 MiB 20,000 items later; ``evict`` bounds it.
+The machine's speed varies by ~15 % over an hour, and by more from one machine to the next:
+compare only runs made one after the other.
 
 The first version of this benchmark drew every report's words and names at random: reports
 at one city joined when their texts agreed, and 14 % of reports joined events elsewhere
