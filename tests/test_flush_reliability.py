@@ -157,7 +157,9 @@ async def test_cancelled_flush_gives_back_what_it_did_not_try(tmp_path: Path) ->
         with pytest.raises(asyncio.CancelledError):
             await task
         sent_first = statuses(engine)["sent"]
-        assert 30 <= sent_first < 300
+        # A mail the server took while the flush was cancelled before recording it stays
+        # pending (sent again below): at most one per connection.
+        assert 30 - sender.connections_for(300) <= sent_first < 300
         rest = await flush(engine, sender, NOW, owner="b", batch=300, lease=LEASE)  # no lease wait
     finally:
         controller.stop()
