@@ -121,10 +121,10 @@ def make_cities(n: int, seed: int = 7) -> list[Place]:
 
 
 def make_reports(
-    cities: list[Place], per_window: float, start: datetime, span: timedelta, seed: int
+    cities: list[Place], count: int, start: datetime, span: timedelta, seed: int
 ) -> tuple[list[Report], dict[str, int]]:
-    """Reports of incidents that begin over ``span`` (``per_window`` incidents per window),
-    in time order, and the incident of each report (by item key).
+    """Reports of ``count`` incidents that begin over ``span``, in time order, and the
+    incident of each report (by item key).
 
     An incident happens at a city, mostly of the city's usual kind, and has its own subject
     words and names; its reports (3.4 on average, the first within minutes, the rest over
@@ -138,7 +138,6 @@ def make_reports(
     public, private = names[:3000], names[3000:]
     # Public figures by rank: a few are everywhere, most are rare.
     cumulative = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(public))))
-    window = timedelta(hours=96)
     # Some cities see far more incidents than others: the busiest have ~17 open events at
     # once, the hundred busiest a tenth of all.
     busy = list(itertools.accumulate(1 / (rank + 50) for rank in range(len(cities))))
@@ -153,9 +152,7 @@ def make_reports(
             tuple(rng.sample(lexicon, 6)),
             tuple(rng.sample(private, 2)),
         )
-        for i, city in enumerate(
-            rng.choices(cities, cum_weights=busy, k=round(per_window * (span / window)))
-        )
+        for i, city in enumerate(rng.choices(cities, cum_weights=busy, k=count))
     ]
     drafts: list[tuple[datetime, Incident, bool]] = []
     for incident in incidents:
@@ -263,13 +260,13 @@ def main() -> None:
     t0 = datetime(2025, 1, 1, tzinfo=UTC)
     # Warm-up: two windows of incidents, so that timing starts in the steady state (events
     # as old and as large as they get: a young index is faster); then the measured reports.
-    # ``open`` incidents begin per window at 30,000 cities: ~10,000 events stay open while
-    # old ones expire.
+    # INCIDENTS_PER_OPEN x ``open`` incidents begin per window at 30,000 cities: ~10,000
+    # events stay open while old ones expire.
     cities = make_cities(3 * args.open)
     per_window = INCIDENTS_PER_OPEN * args.open
     windows = 2 + 1.2 * args.items / (REPORTS_PER_INCIDENT * per_window)
     reports, truth = make_reports(
-        cities, per_window, t0 - 2 * policy.window, policy.window * windows, seed=2
+        cities, round(per_window * windows), t0 - 2 * policy.window, policy.window * windows, 2
     )
     warm = [r for r in reports if r.item.published < t0]
     measured = [r for r in reports if r.item.published >= t0][: args.items]

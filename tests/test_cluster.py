@@ -339,9 +339,9 @@ def test_index_finds_every_event_at_the_same_place_or_near_enough_anywhere_on_ea
         )
         r = report(f"Report {i}", place=near, category=rng.choice(categories))
         got = {e.id for e in index.candidates(r, T0, POLICY)}
+        spot_ = Spot.of(r.location.places, r.location.countries)
         for e in events:
             hazard = not HAZARD_KINDS.isdisjoint({r.assessment.category, e.category})
-            spot_ = Spot.of(r.location.places, r.location.countries)
             if relation(spot_, hazard, e, POLICY) in (EXACT, SAME):
                 found += 1
                 assert e.id in got, (r.location.places, e.places, e.category)

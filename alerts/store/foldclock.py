@@ -18,12 +18,15 @@ from sqlalchemy import Connection, select, update
 
 from alerts.store.schema import fold_clock
 
+__all__ = ["advance", "read"]
+
 _ADVANCE = (
     update(fold_clock)
     .where(fold_clock.c.id == 1)
     .values(epoch=fold_clock.c.epoch + 1)
     .returning(fold_clock.c.epoch)
 )
+_READ = select(fold_clock.c.epoch).where(fold_clock.c.id == 1)
 
 
 def advance(conn: Connection) -> int:
@@ -35,8 +38,3 @@ def advance(conn: Connection) -> int:
 def read(conn: Connection) -> int:
     """The clock's value, without advancing it or waiting."""
     return int(conn.execute(_READ).scalar_one())
-
-
-_READ = select(fold_clock.c.epoch).where(fold_clock.c.id == 1)
-
-__all__ = ["advance", "read"]
